@@ -2,7 +2,8 @@
  * npm run schemas [-- --force]
  *
  * Generates the validator's compact schema into .cache/validator/ from the
- * pinned sources (src/lib/validator/versions.ts): the OpenAPI v3 documents
+ * pinned sources (K8S_VERSION and GATEWAY_API_VERSION of the pin file
+ * scripts/cluster/versions.env, via src/lib/validator/versions.ts): the OpenAPI v3 documents
  * and generated enum definitions of k8s.io/kubernetes, and the standard
  * channel CRDs of sigs.k8s.io/gateway-api, both Go modules fetched with
  * `go mod download` when the module cache lacks them. The validator does the

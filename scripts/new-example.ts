@@ -55,7 +55,7 @@ process.exitCode = await runCli(command, fields, io, async () => {
       '',
       'next steps:',
       `  1. make the manifests show your point, and the checks in ${show(path.join(dir, 'example.yaml'))} prove it`,
-      ...(v.kind === 'networkpolicy' ? ['     (keep at least one check that expects blocked: a CNI that ignores policy fails open)'] : []),
+      ...(v.kind === 'networkpolicy' ? ['     (keep at least one check that expects blocked, refused or timeout: a CNI that ignores policy fails open)'] : []),
       `  2. embed it in an article: <Example path="${id}" /> and "${id}" under examples: in its frontmatter`,
       `     (or start one: npm run new:article -- --examples ${id} ...); every example must be used by an article`,
       '  3. npm run check:content   the example spec and every <Example> path, in a second',

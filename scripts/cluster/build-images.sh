@@ -8,6 +8,14 @@ K8S_BIN="$("$CLUSTER_DIR/build-k8s.sh")/bin"
 comp() { "$CLUSTER_DIR/build-components.sh" path "$1"; }
 NET_PKGS=iptables,nftables,conntrack,ipset,iproute2,curl,bind9-dnsutils,netcat-openbsd,ca-certificates,libcap2-bin,bash,procps
 NET_ROOTFS="$("$CLUSTER_DIR/build-rootfs.sh" net "$NET_PKGS")"
+# agnhost: the tools the upstream Alpine image has that checks and readers use.
+# curl and nslookup/dig resolve as upstream's do (upstream curl uses c-ares, which
+# walks the search list in glibc's order; BIND's tools use their own resolver);
+# getent is musl's (build-musl-tools.sh). No netcat: upstream's is musl-linked
+# and a glibc one would resolve differently.
+AGNHOST_PKGS=curl,bind9-dnsutils,iproute2,bash,ca-certificates,socat,iperf,procps
+AGNHOST_ROOTFS="$("$CLUSTER_DIR/build-rootfs.sh" agnhost "$AGNHOST_PKGS")"
+MUSL_TOOLS="$("$CLUSTER_DIR/build-musl-tools.sh")"
 PATHENV='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 mkdir -p "$CACHE/images"
 
@@ -21,17 +29,34 @@ static_base() { # DIR: a distroless-like tree
   cp /etc/ssl/certs/ca-certificates.crt "$d/etc/ssl/certs/"
 }
 
-# image NAME TAG BASE(static|net) BIN DEST [--change ...]
+# agnhost_extras DIR: what upstream's Dockerfile adds around the binary
+agnhost_extras() {
+  local d="$1"
+  install -m 0755 "$MUSL_TOOLS/getent" "$d/usr/bin/getent"
+  ln -sf agnhost "$d/agnhost-2"
+  mkdir -p "$d/uploads"
+  echo 'user-defined-in-image:x:1000:1000::/home/user-defined-in-image:/bin/sh' >> "$d/etc/passwd"
+  echo 'group-defined-in-image:x:50000:user-defined-in-image' >> "$d/etc/group"
+  printf 'agnhost %s built from k8s.io/kubernetes %s; getent linked against %s; other tools from Debian %s\n' \
+    "$AGNHOST_VERSION" "$K8S_VERSION" "$(cat "$MUSL_TOOLS/VERSIONS")" "$DEBIAN_SUITE" > "$d/etc/agnhost-image"
+}
+
+# image NAME TAG BASE(static|net|agnhost) BIN DEST [--change ...]
 image() {
   local name="$1" tag="$2" base="$3" bin="$4" dest="$5"; shift 5
   # SKIP_IMAGES="traefik ..." leaves images out (for iterating on the node image only)
   [[ " ${SKIP_IMAGES:-} " == *" $name "* ]] && return 0
-  local k; k=$( { echo "$tag $base $dest $*"; sha256sum "$bin"; [[ $base == net ]] && echo "$NET_ROOTFS"; cat "$0"; } | sha256sum | cut -c1-12)
+  local k; k=$( { echo "$tag $base $dest $*"; sha256sum "$bin"; [[ $base == net ]] && echo "$NET_ROOTFS";
+    [[ $base == agnhost ]] && { echo "$AGNHOST_ROOTFS"; sha256sum "$MUSL_TOOLS/getent"; }; cat "$0"; } | sha256sum | cut -c1-12)
   local out="$CACHE/images/$name-$k.tar"
   if [[ -f "$out" ]]; then echo "$out"; return; fi
   local s=$(date +%s) d="$CACHE/images/$name.rootfs"
   rm -rf "$d"; mkdir -p "$d"
-  if [[ $base == net ]]; then tar -C "$d" -xf "$NET_ROOTFS"; else static_base "$d"; fi
+  case $base in
+    net) tar -C "$d" -xf "$NET_ROOTFS" ;;
+    agnhost) tar -C "$d" -xf "$AGNHOST_ROOTFS"; agnhost_extras "$d" ;;
+    *) static_base "$d" ;;
+  esac
   install -D -m 0755 "$bin" "$d$dest"
   local prev; prev=$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)
   tar --numeric-owner -C "$d" -c . | docker import "$@" - "$tag" >/dev/null
@@ -55,7 +80,7 @@ image pause "registry.k8s.io/pause:$PAUSE_VERSION" static "$(comp pause)" /pause
   --change 'USER 65535:65535' --change 'ENTRYPOINT ["/pause"]'
 image kindnet-lite "localhost/kindnet-lite:$K8S_VERSION" net "$(comp kindnet-lite)" /usr/local/bin/kindnet-lite \
   --change "$PATHENV" --change 'ENTRYPOINT ["/usr/local/bin/kindnet-lite"]'
-image agnhost "registry.k8s.io/e2e-test-images/agnhost:$AGNHOST_VERSION" net "$K8S_BIN/agnhost" /agnhost \
+image agnhost "registry.k8s.io/e2e-test-images/agnhost:$AGNHOST_VERSION" agnhost "$K8S_BIN/agnhost" /agnhost \
   --change "$PATHENV" --change 'ENTRYPOINT ["/agnhost"]' --change 'CMD ["pause"]'
 image traefik "docker.io/library/traefik:$TRAEFIK_VERSION" static "$(comp traefik)" /traefik \
   --change "$PATHENV" --change 'ENTRYPOINT ["/traefik"]' --change 'EXPOSE 80'

@@ -30,3 +30,6 @@ GOFLAGS=-mod=mod go get -tool \
   k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kube-proxy \
   k8s.io/kubernetes/test/images/agnhost
 echo "wrote $mod/go.mod"
+# upstream's e2e suite (build-e2e.sh) is compiled from this module too: record its test dependencies
+GOFLAGS=-mod=mod go list -test -deps k8s.io/kubernetes/test/e2e >/dev/null
+echo "added the test dependencies of k8s.io/kubernetes/test/e2e"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# npm run cluster:up — bring up the offline kind cluster (1 control plane + 1
-# worker) with everything built locally; a second run rebuilds nothing.
+# npm run cluster:up — bring up the offline kind cluster (1 control plane +
+# $WORKERS workers, kube-proxy in $KUBE_PROXY_MODE mode, both from versions.env)
+# with everything built locally; a second run rebuilds nothing.
 # Env: KIND_RETAIN=1 keeps node containers when `kind create` fails.
 source "$(dirname "$0")/lib.sh"
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -20,9 +21,11 @@ cat > "$CACHE/kind-config.yaml" <<YAML
 kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4
 name: $CLUSTER_NAME
+networking:
+  kubeProxyMode: $KUBE_PROXY_MODE
 nodes:
   - role: control-plane
-  - role: worker
+$(for _ in $(seq 1 "$WORKERS"); do echo "  - role: worker"; done)
 containerdConfigPatches:
   - |-
     [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadExample } from '../../src/lib/examples/load.ts';
 import { checkLinks } from '../../src/lib/links/check-links.ts';
+import { PINS } from '../../src/lib/pins.ts';
 import { root } from '../support/site.ts';
 
 const sites = path.join(root, 'test', 'fixtures', 'sites');
@@ -151,9 +152,9 @@ describe('fixture: good', () => {
       schemaVersion: 1,
       commit: before,
       generatedAt: '2026-11-21T08:00:00Z',
-      kubernetesVersion: 'v1.36.3',
-      kindVersion: 'v0.31.0',
-      cni: 'kindnet',
+      kubernetesVersion: PINS.K8S_VERSION,
+      kindVersion: PINS.KIND_VERSION,
+      cni: PINS.CNI,
       examples: [{ id: 'demo/hello', contentHash: hash, status: 'passed', durationMs: 1000, checks: [{ name: ex().spec.checks[0]!.name, status: 'passed', durationMs: 100, attempts: 1, output: '' }] }],
     });
     writeFileSync(reportFile, JSON.stringify(report(ex().contentHash)));
@@ -162,6 +163,6 @@ describe('fixture: good', () => {
     const page = readFileSync(path.join(fresh.outDir, 'examples/demo/hello/index.html'), 'utf8');
     // The lead may commit while this runs; then the honest answer is stale.
     expect(page).toContain(head() === before ? 'validation-badge--passed' : 'validation-badge--stale');
-    expect(page).toContain('v1.36.3');
+    expect(page).toContain(PINS.K8S_VERSION);
   });
 });

@@ -18,6 +18,8 @@ import { PARSE_OPTIONS } from '../../src/lib/links/check-links.ts';
 import { distFileForRoute, exampleRoute } from '../../src/lib/links/site-pages.ts';
 import { badgeFor, readReport } from '../../src/lib/report/status.ts';
 import { REPORT_PATH } from '../../src/lib/site-config.ts';
+import { clusterFacts } from '../../src/lib/cluster-facts.ts';
+import { pins } from '../../src/lib/pins.ts';
 import { articles, dist, exampleIds, exRoot, root } from '../support/site.ts';
 
 const pages = new Map<string, HTMLElement>();
@@ -203,5 +205,33 @@ describe('validation state', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('pinned versions on the pages (rendered from scripts/cluster/versions.env)', () => {
+  const withFacts = articles().filter((a) => /^<ClusterFacts \/>$/m.test(readFileSync(a.file, 'utf8')));
+  const withPins = articles().filter((a) => /\{\s*pins\.\w+/.test(readFileSync(a.file, 'utf8')));
+
+  test('the articles that embed <ClusterFacts /> show every fact of the pinned cluster', () => {
+    expect(withFacts.length).toBeGreaterThanOrEqual(4);
+    for (const a of withFacts) {
+      const block = page(a.route).querySelector('[data-cluster-facts]');
+      expect(block, `${a.route}: no [data-cluster-facts]`).toBeTruthy();
+      const text = block!.text.replace(/\s+/g, ' ');
+      for (const f of clusterFacts()) {
+        expect(text, a.route).toContain(f.term);
+        expect(text, a.route).toContain(f.value);
+      }
+    }
+  });
+
+  test('every {pins.…} an article uses renders its value', () => {
+    expect(withPins.length).toBeGreaterThan(0);
+    for (const a of withPins) {
+      const text = page(a.route).querySelector('main')!.text;
+      for (const m of readFileSync(a.file, 'utf8').matchAll(/\{\s*pins\.(\w+)\s*\}/g)) {
+        expect(text, `${a.route}: pins.${m[1]}`).toContain(String(pins[m[1] as keyof typeof pins]));
+      }
+    }
   });
 });

@@ -12,13 +12,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGNHOST_IMAGE, PINS } from '../../src/lib/pins.ts';
 
 const exec = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 const cache = path.join(root, '.cache/cluster');
 const KUBECONFIG = process.env.KUBECONFIG ?? path.join(cache, 'kubeconfig');
 const KUBECTL = process.env.KUBECTL ?? path.join(cache, 'bin-links/kubectl');
-const AGNHOST = 'registry.k8s.io/e2e-test-images/agnhost:2.63.0';
+const AGNHOST = AGNHOST_IMAGE;
 const ns = `smoke-${Date.now().toString(36)}`;
 
 async function kubectl(args: string[], input?: string): Promise<string> {
@@ -97,24 +98,24 @@ const svc = (name: string, selector: Record<string, string>, type = 'ClusterIP')
 });
 const list = (items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
 
-let cpNode = '';
+let otherWorker = '';
 let workerNode = '';
 const podIP: Record<string, string> = {};
 
 beforeAll(async () => {
   if (!existsSync(KUBECONFIG)) throw new Error(`no kubeconfig at ${KUBECONFIG}: run npm run cluster:up`);
   const nodes = JSON.parse(await kubectl(['get', 'nodes', '-o', 'json'])).items as any[];
-  cpNode = nodes.find((n) => 'node-role.kubernetes.io/control-plane' in n.metadata.labels)?.metadata.name;
-  workerNode = nodes.find((n) => !('node-role.kubernetes.io/control-plane' in n.metadata.labels))?.metadata.name;
-  expect(cpNode && workerNode, 'one control-plane and one worker node').toBeTruthy();
+  const workers = nodes.filter((n) => !('node-role.kubernetes.io/control-plane' in n.metadata.labels)).map((n) => n.metadata.name as string);
+  expect(workers.length, 'at least two worker nodes (scripts/cluster/versions.env WORKERS)').toBeGreaterThanOrEqual(2);
+  [workerNode, otherWorker] = workers;
   await kubectl(['create', 'namespace', ns]);
   const netexec = ['netexec', '--http-port=8080'];
   await apply(
     list([
-      agnhostPod('server-a', cpNode, { app: 'web', name: 'server-a' }, netexec),
+      agnhostPod('server-a', otherWorker, { app: 'web', name: 'server-a' }, netexec),
       agnhostPod('server-b', workerNode, { app: 'web', name: 'server-b' }, netexec),
       agnhostPod('client', workerNode, { role: 'client' }, ['pause']),
-      agnhostPod('other', cpNode, { role: 'other' }, ['pause']),
+      agnhostPod('other', otherWorker, { role: 'other' }, ['pause']),
       svc('web', { app: 'web' }),
       svc('web-a', { name: 'server-a' }),
       svc('web-b', { name: 'server-b' }),
@@ -143,7 +144,7 @@ afterAll(async () => {
 describe('pod network', () => {
   it('pods on different nodes reach each other by pod IP', async () => {
     expect(podIP['server-a']).toBeTruthy();
-    // client runs on the worker, server-a on the control plane
+    // client runs on one worker, server-a on the other
     const body = await retry(() => curlFrom('client', `http://${podIP['server-a']}:8080/hostname`));
     expect(body).toBe('server-a');
   });
@@ -157,8 +158,8 @@ describe('pod network', () => {
   });
 
   it('a ClusterIP port that no Service defines is refused inside the cluster', async () => {
-    // kindnet-lite's guard rejects un-translated ClusterIP traffic at the node, so it never
-    // leaves the cluster (see scripts/cluster/NOTES.md)
+    // kube-proxy's nftables mode rejects traffic to a cluster IP on a port the Service
+    // does not define (iptables mode has no such rule)
     const ip = (await kubectl(['get', 'svc', '-n', ns, 'web', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
     await expect(curlFrom('client', `http://${ip}:8081/`)).rejects.toThrow(/Couldn't connect|Could not connect|refused/i);
   });
@@ -179,7 +180,7 @@ describe('node to remote pod', () => {
   // On these machines the host rejects bridged packets from a node address to
   // other addresses (see scripts/cluster/NOTES.md); kindnet-lite SNATs them.
   it('a hostNetwork pod resolves a Service and reaches its endpoint on the other node', async () => {
-    // hostnet runs on the worker; web-a's only endpoint (server-a) on the control plane
+    // hostnet runs on one worker; web-a's only endpoint (server-a) on the other
     expect(await retry(() => curlFrom('hostnet', `http://web-a.${ns}.svc.cluster.local/hostname`), 15, 1000)).toBe('server-a');
     expect(await retry(() => curlFrom('hostnet', `http://${podIP['server-a']}:8080/hostname`), 5, 1000)).toBe('server-a');
   });
@@ -340,5 +341,85 @@ describe('Traefik routing', () => {
     expect(await retry(() => get('/hostname'))).toBe('server-b');
     expect(await retry(() => get('/echo?msg=via-ingress'))).toBe('via-ingress');
     await expect(get('/hostname', 'unknown.ingress.test')).rejects.toThrow(/404/);
+  });
+});
+
+describe('the cluster is the one the pages describe', () => {
+  it('every node runs the pinned Kubernetes version, with the pinned number of workers', async () => {
+    const nodes = JSON.parse(await kubectl(['get', 'nodes', '-o', 'json'])).items as any[];
+    expect(nodes.map((n) => n.status.nodeInfo.kubeletVersion)).toEqual(nodes.map(() => PINS.K8S_VERSION));
+    const workers = nodes.filter((n) => !('node-role.kubernetes.io/control-plane' in n.metadata.labels));
+    expect(workers).toHaveLength(Number(PINS.WORKERS));
+  });
+
+  it('kube-proxy runs in the pinned mode', async () => {
+    const conf = await kubectl(['get', 'configmap', '-n', 'kube-system', 'kube-proxy', '-o', 'jsonpath={.data.config\\.conf}']);
+    expect(conf).toMatch(new RegExp(`^mode: ${PINS.KUBE_PROXY_MODE}$`, 'm'));
+    // and it says so itself: the nftables table it programs exists on a node
+    if (PINS.KUBE_PROXY_MODE === 'nftables') {
+      const { stdout } = await exec('docker', ['exec', workerNode, 'nft', 'list', 'tables']);
+      expect(stdout).toMatch(/table ip kube-proxy/);
+    }
+  });
+
+  it('no in-cluster guard of ours rejects traffic: only kube-proxy and NetworkPolicy rules', async () => {
+    const { stdout } = await exec('docker', ['exec', workerNode, 'iptables-save']);
+    expect(stdout).not.toMatch(/KINDNET-GUARD/);
+  });
+});
+
+describe('the host-side egress guard', () => {
+  // Traffic from the cluster may not leave this machine. The guard sits on the
+  // host (outside the cluster), so it decides no check: this reads the rule
+  // back instead of sending traffic anywhere to see it work.
+  it('rejects everything routed from the kind bridge to another interface', async () => {
+    const id = (await exec('docker', ['network', 'inspect', 'kind', '-f', '{{.Id}}'])).stdout.trim();
+    const bridge = `br-${id.slice(0, 12)}`;
+    const { stdout } = await exec('iptables', ['-S', 'DOCKER-USER']);
+    const rule = stdout.split('\n').find((l) => l.includes('k8s-networking-proven egress guard'));
+    expect(rule).toBeDefined();
+    expect(rule).toContain(`-i ${bridge} ! -o ${bridge}`);
+    expect(rule).toMatch(/-j REJECT/);
+    // and it is the first rule, so no earlier ACCEPT can bypass it
+    expect(stdout.split('\n').find((l) => l.startsWith('-A DOCKER-USER'))).toBe(rule);
+  });
+});
+
+describe('agnhost resolves names as the upstream (Alpine) image does', () => {
+  // With ndots:1, "web-b.<ns>" already has enough dots to be tried as written.
+  // musl (getent, as musl-utils' in upstream's image) then stops: it never
+  // walks the search list. curl (c-ares upstream, glibc here: same order) tries
+  // the name as written, then the search list, and finds the Service.
+  const pod = 'ndots1';
+  beforeAll(async () => {
+    await apply(
+      JSON.stringify({
+        ...agnhostPod(pod, workerNode, { role: 'resolver' }, ['pause']),
+        spec: { ...agnhostPod(pod, workerNode, {}, ['pause']).spec, dnsConfig: { options: [{ name: 'ndots', value: '1' }] } },
+      }),
+    );
+    await kubectl(['wait', '-n', ns, '--for=condition=Ready', `pod/${pod}`, '--timeout=120s']);
+  });
+  const run = (cmd: string[]) =>
+    exec(KUBECTL, ['--kubeconfig', KUBECONFIG, 'exec', '-n', ns, pod, '--', ...cmd]).then(
+      (r) => ({ code: 0, out: r.stdout }),
+      (e) => ({ code: e.code as number, out: `${e.stdout}${e.stderr}` }),
+    );
+
+  it('getent is linked against musl', async () => {
+    const r = await run(['cat', '/etc/agnhost-image']);
+    expect(r.out).toMatch(/getent linked against musl 1\.2\.5/);
+  });
+
+  it('musl does not use the search list for a name with ndots dots', async () => {
+    expect((await run(['getent', 'hosts', `web-b.${ns}`])).code).toBe(2);
+    // the full name resolves, so the failure above is the search rule, not DNS
+    const full = await run(['getent', 'hosts', `web-b.${ns}.svc.cluster.local`]);
+    expect(full.code).toBe(0);
+  });
+
+  it('curl walks the search list after the name as written fails', async () => {
+    const r = await run(['curl', '-sS', '--max-time', '5', `http://web-b.${ns}/hostname`]);
+    expect(r.out.trim()).toBe('server-b');
   });
 });

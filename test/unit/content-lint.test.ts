@@ -19,6 +19,7 @@ import {
   unusedExamples,
 } from '../../src/lib/content/lint.ts';
 import { exampleSpec } from '../../src/lib/examples/spec.ts';
+import { PINS } from '../../src/lib/pins.ts';
 import { rawFileUrl } from '../../src/lib/site-config.ts';
 
 describe('personal data', () => {
@@ -50,7 +51,7 @@ describe('personal data', () => {
     ['the DNS Service is at 10.96.0.10'],
     ['Pods get addresses from 10.244.0.0/16 and Services from 10.96.0.0/12'],
     ['listen on port 8080, :443 and 30000-32767'],
-    ['Kubernetes 1.36.3, v1.36.3, kind v0.32.0, agnhost:2.63.0'],
+    [`Kubernetes ${PINS.K8S_VERSION.slice(1)}, ${PINS.K8S_VERSION}, kind ${PINS.KIND_VERSION}, agnhost:${PINS.AGNHOST_VERSION}`],
     ['lastReviewed: 2026-11-21, 2026/11/21, 21.11.2026, 2026-11-21T12:00:00Z'],
     ['a diff line: +10.96.100.200 and +10.244.0.0/16'],
     ['Date: Sat, 21 Nov 2026 12:00:00 +0000'],

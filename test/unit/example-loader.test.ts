@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { examplesRoot, listExampleIds, loadAllExamples, loadExample } from '../../src/lib/examples/load.ts';
+import { examplesRoot, listExampleIds, loadAllExamples, loadExample, reservedNamespace } from '../../src/lib/examples/load.ts';
 import { formatProblem, ProblemError, type Problem } from '../../src/lib/problems.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '..', 'fixtures', 'examples');
@@ -160,5 +160,47 @@ describe('fixture: malformed-yaml', () => {
     expect(problems[0]).toMatchObject({ file: shown('malformed-yaml', 'demo/malformed-yaml/pod.yaml'), line: 8, rule: 'yaml-parse', severity: 'error' });
     expect(problems[0]!.column).toBeGreaterThan(1);
     expect(problems[0]!.message).toMatch(/quote/i);
+  });
+});
+
+describe('fixture: slug-conflicts', () => {
+  // demo/web and other/web share a slug; kube-flannel and cert-manager are namespaces a cluster uses; demo/fine is fine.
+  const root = rootOf('slug-conflicts');
+  const spec = (id: string) => shown('slug-conflicts', `${id}/example.yaml`);
+
+  test('a slug another topic uses is example-slug-duplicate, on both examples, naming the other', () => {
+    expect(problemsOf(() => loadExample(root, 'demo/web')).map(formatProblem)).toEqual([
+      `${spec('demo/web')}:1:1  error  example-slug-duplicate  slug "web" is already used by example other/web; slugs are unique across topics because the slug is the namespace\n    hint: rename one of the two example folders`,
+    ]);
+    expect(problemsOf(() => loadExample(root, 'other/web')).map(formatProblem)).toEqual([
+      `${spec('other/web')}:1:1  error  example-slug-duplicate  slug "web" is already used by example demo/web; slugs are unique across topics because the slug is the namespace\n    hint: rename one of the two example folders`,
+    ]);
+  });
+
+  test('a slug that is a namespace the cluster uses is example-slug-reserved', () => {
+    const reserved = (slug: string) =>
+      `${spec(`demo/${slug}`)}:1:1  error  example-slug-reserved  slug "${slug}" is a namespace the cluster uses (default, traefik, local-path-storage, metallb-system, cert-manager, kube-*); the runner would create and delete it\n    hint: rename the example folder`;
+    expect(problemsOf(() => loadExample(root, 'demo/kube-flannel')).map(formatProblem)).toEqual([reserved('kube-flannel')]);
+    expect(problemsOf(() => loadExample(root, 'demo/cert-manager')).map(formatProblem)).toEqual([reserved('cert-manager')]);
+  });
+
+  test('the other examples of the tree still load', () => {
+    expect(loadExample(root, 'demo/fine').slug).toBe('fine');
+  });
+
+  test('loadAllExamples reports every conflict, once per example', () => {
+    expect(problemsOf(() => loadAllExamples(root)).map((p) => `${path.relative(rootOf('slug-conflicts'), p.file)} ${p.rule}`)).toEqual([
+      'demo/cert-manager/example.yaml example-slug-reserved',
+      'demo/kube-flannel/example.yaml example-slug-reserved',
+      'demo/web/example.yaml example-slug-duplicate',
+      'other/web/example.yaml example-slug-duplicate',
+    ]);
+  });
+
+  test('reservedNamespace: kube-*, default and the add-ons, nothing else', () => {
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'kube-anything', 'traefik', 'local-path-storage', 'metallb-system', 'cert-manager']) {
+      expect(reservedNamespace(ns), ns).toBe(true);
+    }
+    for (const ns of ['web', 'kubeflow', 'defaults', 'clusterip-basic']) expect(reservedNamespace(ns), ns).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { PINS } from '../../src/lib/pins.ts';
 import { clusterReport, type ClusterReport, type ExampleResult } from '../../src/lib/report/schema.ts';
 import { badgeFor, readReport } from '../../src/lib/report/status.ts';
 
@@ -19,6 +20,7 @@ function result(over: Partial<ExampleResult> = {}): ExampleResult {
     contentHash: HASH,
     status: 'passed',
     durationMs: 12_000,
+    retries: 1,
     checks: [
       { name: 'reaches', status: 'passed', durationMs: 300, attempts: 1, output: 'HTTP 200' },
       { name: 'resolves', status: 'passed', durationMs: 200, attempts: 2, output: '' },
@@ -32,9 +34,9 @@ function report(examples: ExampleResult[], over: Partial<ClusterReport> = {}): C
     schemaVersion: 1,
     commit: COMMIT,
     generatedAt: '2026-11-20T10:11:12Z',
-    kubernetesVersion: 'v1.36.3',
-    kindVersion: 'v0.31.0',
-    cni: 'kindnet',
+    kubernetesVersion: PINS.K8S_VERSION,
+    kindVersion: PINS.KIND_VERSION,
+    cni: PINS.CNI,
     examples,
     ...over,
   });
@@ -61,7 +63,7 @@ describe('stale results', () => {
     const b = badgeFor(report([result()]), 'services/clusterip-basic', 'b'.repeat(64), COMMIT);
     expect(b.state).toBe('stale');
     expect(b.label).toBe('stale: changed since last run');
-    expect(b.detail).toContain('v1.36.3');
+    expect(b.detail).toContain(PINS.K8S_VERSION);
     expect(b.detail).toContain('2026-11-20');
   });
 
@@ -86,8 +88,8 @@ describe('stale results', () => {
 describe('fresh results', () => {
   test('pass: verified on the Kubernetes version, with counts and date', () => {
     const b = badgeFor(report([result()]), 'services/clusterip-basic', HASH, COMMIT);
-    expect(b).toMatchObject({ state: 'passed', label: 'verified on Kubernetes v1.36.3', kubernetesVersion: 'v1.36.3', date: '2026-11-20' });
-    expect(b.detail).toBe('2/2 checks passed on Kubernetes v1.36.3 (kind v0.31.0, kindnet) on 2026-11-20.');
+    expect(b).toMatchObject({ state: 'passed', label: `verified on Kubernetes ${PINS.K8S_VERSION}`, kubernetesVersion: PINS.K8S_VERSION, date: '2026-11-20' });
+    expect(b.detail).toBe(`2/2 checks passed on Kubernetes ${PINS.K8S_VERSION} (kind ${PINS.KIND_VERSION}, ${PINS.CNI}) on 2026-11-20.`);
     expect(b.result?.checks).toHaveLength(2);
   });
 
@@ -98,7 +100,7 @@ describe('fresh results', () => {
       HASH,
       COMMIT,
     );
-    expect(b).toMatchObject({ state: 'failed', label: 'failing on Kubernetes v1.36.3' });
+    expect(b).toMatchObject({ state: 'failed', label: `failing on Kubernetes ${PINS.K8S_VERSION}` });
     expect(b.detail).toMatch(/^1\/2 checks passed/);
   });
 

@@ -13,7 +13,8 @@ import { loadExample } from '../../src/lib/examples/load.ts';
 import { isBlockedCheck } from '../../src/lib/examples/spec.ts';
 import { isoDate, nextSidebarOrder, renderArticle } from '../../src/lib/scaffold/article.ts';
 import { type Field, parseFlags, resolveFields, UsageError } from '../../src/lib/scaffold/cli.ts';
-import { AGNHOST_IMAGE, renderExample } from '../../src/lib/scaffold/example.ts';
+import { renderExample } from '../../src/lib/scaffold/example.ts';
+import { AGNHOST_IMAGE } from '../../src/lib/pins.ts';
 import {
   articleSlugError,
   descriptionError,
@@ -68,7 +69,7 @@ describe('example template', () => {
         expect(ex.spec.podSecurity).toBe('restricted');
       });
 
-      it('uses only agnhost:2.63.0, with the restricted securityContext, no namespace', () => {
+      it('uses only the pinned agnhost image, with the restricted securityContext, no namespace', () => {
         const docs = ex.files.flatMap((f) => f.documents) as Obj[];
         for (const d of docs) expect(d.metadata?.namespace).toBeUndefined();
         const pods = podSpecs(docs);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AGNHOST_IMAGE } from '../../src/lib/pins.ts';
 import { formatProblem, type Problem } from '../../src/lib/problems.ts';
 import { loadSchemaBundle } from '../../src/lib/validator/schema-cache.ts';
 import { ManifestValidator } from '../../src/lib/validator/validate.ts';
@@ -21,7 +22,7 @@ spec:${podExtra}
     seccompProfile: { type: RuntimeDefault }
   containers:
     - name: c
-      image: registry.k8s.io/e2e-test-images/agnhost:2.63.0
+      image: ${AGNHOST_IMAGE}
       securityContext:
         allowPrivilegeEscalation: false
         capabilities: { drop: [ALL] }
@@ -77,6 +78,13 @@ spec:
     expect(p).toHaveLength(1);
     expect(p[0]).toMatchObject({ line: 16, column: 7, rule: 'schema-unknown-field' });
     expect(p[0]!.hint).toBe('did you mean "imagePullPolicy"?');
+  });
+
+  it('Pod Security baseline: the safe sysctls of the pinned release (1.37 added two), nothing else', () => {
+    const sysctls = (...names: string[]) => `\n  securityContext:\n    sysctls:\n${names.map((n) => `      - { name: ${n}, value: "1" }\n`).join('')}`;
+    const pod = (names: string[]) => POD('').replace('\n  securityContext:\n', sysctls(...names).replace(/\n$/, '\n'));
+    expect(rules(pod(['net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat', 'net.ipv4.tcp_rmem']))).toEqual([]);
+    expect(check(pod(['net.core.somaxconn'])).map((p) => p.message)).toEqual([expect.stringContaining('sysctl net.core.somaxconn is not in the safe set')]);
   });
 
   it('expands kind: List items', () => {

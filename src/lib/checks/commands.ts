@@ -5,12 +5,24 @@
  * One function for both, so the page cannot drift from what CI ran. The
  * namespace is the example's slug in both places.
  */
-import { isBlockedCheck, type Check } from '../examples/spec.ts';
+import { failureExpected, type Check, type FailureExpectation } from '../examples/spec.ts';
 import type { LoadedExample } from '../examples/load.ts';
 import { rawFileUrl } from '../site-config.ts';
 
-/** Seconds a probe waits before giving up; `blocked` means no answer within this. */
+/** Seconds a probe waits before giving up; `timeout` means no answer within this. */
 export const PROBE_TIMEOUT_SECONDS = 5;
+
+/** What a check must see, in words: the one source of every expectation the site shows. */
+export interface Expectation {
+  /** How the connection must fail (`blocked`, `refused`, `timeout`), or undefined when an answer is expected. */
+  failure: FailureExpectation | undefined;
+  /** A few words for tables, e.g. "refused", "times out", "HTTP 200". */
+  label: string;
+  /** For a check whose connection must fail, what the "Try it" list marks it with, e.g. "must be refused". */
+  mustFail?: string;
+  /** What the reader should see, in one line. */
+  text: string;
+}
 
 export interface RenderedCheck {
   name: string;
@@ -18,9 +30,11 @@ export interface RenderedCheck {
   argv: string[];
   /** The same command, shell-quoted, for a reader to paste. */
   command: string;
-  /** What the reader should see, in one line. */
+  /** What the reader should see, in one line (`expectation.text`). */
   expected: string;
-  /** true when success means the connection is refused or times out. */
+  /** The whole expectation: label, text and how the connection must fail. */
+  expectation: Expectation;
+  /** true when success means the connection fails (blocked, refused or timeout). */
   mustBeBlocked: boolean;
 }
 
@@ -55,47 +69,70 @@ export function probeArgv(check: Check, namespace: string): string[] {
   throw new Error(`check "${check.name}" has no probe`);
 }
 
-export function expectedText(check: Check, namespace: string): string {
+/** Labels and marks of the three ways a connection must fail. */
+const FAILURE_WORDS: Record<FailureExpectation, { label: string; mustFail: string }> = {
+  blocked: { label: 'blocked (refused or times out)', mustFail: 'must be blocked: refused or timed out, either counts' },
+  refused: { label: 'refused', mustFail: 'must be refused' },
+  timeout: { label: 'times out', mustFail: 'must time out' },
+};
+
+/**
+ * What a check must see, in words, for every check type: the "Try it" list,
+ * the example pages and the validation page all show this and nothing else.
+ */
+export function expectation(check: Check, namespace: string): Expectation {
   const sub = (s: string) => substituteNamespace(s, namespace);
+  const failure = failureExpected(check);
+  const t = PROBE_TIMEOUT_SECONDS;
+  const failed = (text: string): Expectation => ({ failure, ...FAILURE_WORDS[failure!], text });
   if (check.http) {
     const e = check.http.expect;
-    if (e === 'blocked') return `no response: curl fails with "Connection timed out" or "Failed to connect" within ${PROBE_TIMEOUT_SECONDS} s`;
-    return `last line "HTTP ${e.status}"${e.bodyContains ? `, and the body contains "${sub(e.bodyContains)}"` : ''}`;
+    if (failure === 'refused') return failed('refused at once: curl exits 7 ("Connection refused" or "Couldn\'t connect to server")');
+    if (failure === 'timeout') return failed(`no answer: curl exits 28 ("timed out") after ${t} s`);
+    if (failure === 'blocked') return failed(`no response: curl exits 7 (refused at once) or 28 (timed out) within ${t} s; either counts`);
+    if (typeof e === 'string') throw new Error(`unknown http expectation ${e}`);
+    return { failure, label: `HTTP ${e.status}`, text: `last line "HTTP ${e.status}"${e.bodyContains ? `, and the body contains "${sub(e.bodyContains)}"` : ''}` };
   }
   if (check.tcp) {
-    return check.tcp.expect === 'open'
-      ? 'exits 0 with no output: the connection was accepted'
-      : `prints TIMEOUT or REFUSED and exits 1: the connection was not accepted within ${PROBE_TIMEOUT_SECONDS} s`;
+    if (failure === 'refused') return failed('prints REFUSED and exits 1: the connection is refused at once');
+    if (failure === 'timeout') return failed(`prints TIMEOUT and exits 1: nothing answers within ${t} s`);
+    if (failure === 'blocked') return failed(`prints TIMEOUT or REFUSED and exits 1: the connection was not accepted within ${t} s`);
+    return { failure, label: 'connects', text: 'exits 0 with no output: the connection was accepted' };
   }
   if (check.dns) {
-    if (check.dns.expect === 'nxdomain') return 'fails with NXDOMAIN: the name does not exist';
-    if (check.dns.expect === 'blocked') return `fails with "connection timed out; no servers could be reached": DNS traffic is blocked`;
-    return `answers with ${check.dns.type === 'SRV' ? 'an SRV record' : `an ${check.dns.type} record`}${check.dns.answerContains ? ` containing "${sub(check.dns.answerContains)}"` : ''}`;
+    const d = check.dns;
+    if (failure === 'refused') return failed('fails with "connection refused": the DNS server\'s address rejects the query at once');
+    if (failure === 'timeout') return failed(`fails with "timed out" and "no servers could be reached": no DNS server answers within the timeout`);
+    if (failure === 'blocked') return failed('fails with "no servers could be reached" (refused or timed out): no DNS server answers');
+    if (d.expect === 'nxdomain') return { failure, label: 'NXDOMAIN', text: 'fails with NXDOMAIN: the name does not exist' };
+    const record = d.type === 'SRV' ? 'an SRV record' : `an ${d.type} record`;
+    return { failure, label: 'resolves', text: `answers with ${record}${d.answerContains ? ` containing "${sub(d.answerContains)}"` : ''}` };
   }
   if (check.kubectl) {
     const e = check.kubectl.expect;
     const parts = [e.exitCode === 0 ? 'succeeds' : `exits ${e.exitCode}`];
     if (e.outputContains.length) parts.push(`and the output contains ${e.outputContains.map((s) => `"${sub(s)}"`).join(', ')}`);
-    return parts.join(' ');
+    return { failure, label: e.exitCode === 0 ? 'succeeds' : `exits ${e.exitCode}`, text: parts.join(' ') };
   }
-  return '';
+  return { failure, label: '', text: '' };
+}
+
+/** The expected result as one sentence: `expectation(check, namespace).text`. */
+export function expectedText(check: Check, namespace: string): string {
+  return expectation(check, namespace).text;
 }
 
 export function renderCheck(check: Check, namespace: string): RenderedCheck {
+  const e = expectation(check, namespace);
+  const expected = { expected: e.text, expectation: e, mustBeBlocked: e.failure !== undefined };
   if (check.kubectl) {
     const argv = ['kubectl', '-n', namespace, ...check.kubectl.args.map((a) => substituteNamespace(a, namespace))];
-    return { name: check.name, argv, command: argv.map(shellQuote).join(' '), expected: expectedText(check, namespace), mustBeBlocked: false };
+    return { name: check.name, argv, command: argv.map(shellQuote).join(' '), ...expected };
   }
   const target = ['exec', '-n', namespace, check.from!];
   if (check.container) target.push('-c', check.container);
   const argv = ['kubectl', ...target, '--', ...probeArgv(check, namespace)];
-  return {
-    name: check.name,
-    argv,
-    command: argv.map(shellQuote).join(' '),
-    expected: expectedText(check, namespace),
-    mustBeBlocked: isBlockedCheck(check),
-  };
+  return { name: check.name, argv, command: argv.map(shellQuote).join(' '), ...expected };
 }
 
 /**

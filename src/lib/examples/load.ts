@@ -71,11 +71,64 @@ export function listExampleIds(root: string): string[] {
 export const EXAMPLE_ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
+ * Namespaces no example may be named after. The slug is the namespace the
+ * cluster runner creates and deletes, so it must never be one that
+ * Kubernetes itself (`default`, `kube-system`, `kube-public`,
+ * `kube-node-lease`: every `kube-*`) or something installed on the cluster
+ * uses: Traefik (scripts/cluster/manifests/traefik.yaml), kind's
+ * local-path-provisioner, and the usual add-ons of a reader's cluster
+ * (MetalLB, cert-manager).
+ */
+export const RESERVED_NAMESPACES: readonly string[] = ['default', 'traefik', 'local-path-storage', 'metallb-system', 'cert-manager'];
+export const RESERVED_NAMESPACE_PREFIXES: readonly string[] = ['kube-'];
+
+export function reservedNamespace(name: string): boolean {
+  return RESERVED_NAMESPACES.includes(name) || RESERVED_NAMESPACE_PREFIXES.some((p) => name.startsWith(p));
+}
+
+/** Why an example may not have this slug, as a rule id and a message; undefined when it may. */
+export interface SlugConflict {
+  rule: 'example-slug-reserved' | 'example-slug-duplicate';
+  message: string;
+  hint: string;
+}
+
+/**
+ * The slug rule, one copy for the loader and the scaffolder: a slug is the
+ * namespace its example runs in, so it is not a namespace the cluster uses,
+ * and no two examples share one, whatever their topics. `ids` are the
+ * example ids under the root; `self` is the example's own id, when it has one.
+ */
+export function slugConflict(slug: string, ids: readonly string[], self?: string): SlugConflict | undefined {
+  if (reservedNamespace(slug)) {
+    return {
+      rule: 'example-slug-reserved',
+      message: `slug "${slug}" is a namespace the cluster uses (${[...RESERVED_NAMESPACES, ...RESERVED_NAMESPACE_PREFIXES.map((p) => `${p}*`)].join(', ')}); the runner would create and delete it`,
+      hint: 'rename the example folder',
+    };
+  }
+  const other = ids.find((id) => id !== self && id.split('/')[1] === slug);
+  if (other) {
+    return {
+      rule: 'example-slug-duplicate',
+      message: `slug "${slug}" is already used by example ${other}; slugs are unique across topics because the slug is the namespace`,
+      hint: 'rename one of the two example folders',
+    };
+  }
+  return undefined;
+}
+
+/**
  * Loads and checks one example. Throws ProblemError with every located
  * problem found (spec errors, YAML errors, missing files); never returns a
  * half-valid example.
  */
 export function loadExample(root: string, id: string): LoadedExample {
+  return loadOne(root, id, listExampleIds(root));
+}
+
+/** loadExample with the root's example ids already listed (loadAllExamples lists them once). */
+function loadOne(root: string, id: string, ids: readonly string[]): LoadedExample {
   const dir = path.join(root, id);
   const specPath = path.join(dir, SPEC_FILE);
   if (!EXAMPLE_ID.test(id)) {
@@ -91,6 +144,8 @@ export function loadExample(root: string, id: string): LoadedExample {
   const problems: Problem[] = [];
   const specText = readFileSync(specPath, 'utf8');
   const specDisplay = display(specPath);
+  const conflict = slugConflict(id.split('/')[1]!, ids, id);
+  if (conflict) problems.push({ file: specDisplay, line: 1, column: 1, severity: 'error', ...conflict });
   const parsed = parseYamlWithPositions(specText, specDisplay);
   problems.push(...parsed.problems.filter((p) => p.severity === 'error'));
   let spec: ExampleSpec | undefined;
@@ -148,9 +203,10 @@ export function loadExample(root: string, id: string): LoadedExample {
 export function loadAllExamples(root: string): LoadedExample[] {
   const out: LoadedExample[] = [];
   const problems: Problem[] = [];
-  for (const id of listExampleIds(root)) {
+  const ids = listExampleIds(root);
+  for (const id of ids) {
     try {
-      out.push(loadExample(root, id));
+      out.push(loadOne(root, id, ids));
     } catch (e) {
       if (e instanceof ProblemError) problems.push(...e.problems);
       else throw e;

@@ -14,6 +14,24 @@ export type ClusterFeature = z.infer<typeof clusterFeature>;
 /** Pod Security Standards level the example's namespace is labelled with. */
 export const podSecurityLevel = z.enum(['restricted', 'baseline', 'privileged']);
 
+/**
+ * How a connection (or a DNS query) must fail, for checks that prove a
+ * negative. The two outcomes look different to a reader and have different
+ * causes, so a check that names one fails on the other:
+ *
+ * - `refused`: rejected at once, by a TCP reset or an ICMP reject (nothing
+ *   listens on the port, kube-proxy rejects a Service with no endpoints or a
+ *   port the Service does not define). curl exits 7, `agnhost connect` prints
+ *   REFUSED, nslookup reports "connection refused".
+ * - `timeout`: no answer within the probe timeout (PROBE_TIMEOUT_SECONDS),
+ *   because the packets were dropped (a NetworkPolicy, a firewall). curl
+ *   exits 28, `agnhost connect` prints TIMEOUT, nslookup reports "timed out"
+ *   or "no servers could be reached".
+ * - `blocked`: either of the two; the page does not claim which.
+ */
+export const failureExpectation = z.enum(['blocked', 'refused', 'timeout']);
+export type FailureExpectation = z.infer<typeof failureExpectation>;
+
 /** What an HTTP check expects when the request goes through. */
 export const httpExpectation = z
   .object({
@@ -31,8 +49,11 @@ export const httpProbe = z
     url: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL without spaces'),
     /** Extra request headers, e.g. `Host` for Ingress and Gateway routing. */
     headers: z.record(z.string(), z.string()).optional(),
-    /** A status/body expectation, or `blocked`: the connection must time out or be refused. */
-    expect: z.union([httpExpectation, z.literal('blocked')]),
+    /**
+     * A status/body expectation, or a connection that must fail (see
+     * `failureExpectation`): `refused`, `timeout`, or `blocked` for either.
+     */
+    expect: z.union([httpExpectation, failureExpectation]),
   })
   .strict();
 
@@ -43,8 +64,11 @@ export const tcpProbe = z
     host: z.string().min(1),
     /** TCP port. */
     port: z.number().int().min(1).max(65535),
-    /** `open`: the connection is accepted; `blocked`: it times out or is refused. */
-    expect: z.enum(['open', 'blocked']),
+    /**
+     * `open`: the connection is accepted; `refused`, `timeout` or `blocked`:
+     * it must fail, in that way (see `failureExpectation`).
+     */
+    expect: z.enum(['open', ...failureExpectation.options]),
   })
   .strict();
 
@@ -57,10 +81,11 @@ export const dnsProbe = z
     type: z.enum(['A', 'AAAA', 'SRV', 'CNAME']).default('A'),
     /**
      * `resolves`: at least one answer; `nxdomain`: the server answers that the
-     * name does not exist; `blocked`: no DNS server can be reached (e.g. an
-     * egress policy that forgot port 53).
+     * name does not exist; `refused`, `timeout` or `blocked`: no DNS server
+     * answers at all, in that way (see `failureExpectation`), e.g. an egress
+     * policy that forgot port 53 makes the lookup time out.
      */
-    expect: z.enum(['resolves', 'nxdomain', 'blocked']),
+    expect: z.enum(['resolves', 'nxdomain', ...failureExpectation.options]),
     /** A substring the lookup output must contain, e.g. a target name of an SRV record. */
     answerContains: z.string().min(1).optional(),
   })
@@ -80,6 +105,7 @@ export const kubectlProbe = z
     args: z.array(z.string()).min(1).refine((a) => readOnlyKubectlVerb.safeParse(a[0]).success, {
       message: `the first argument must be a read-only verb: ${readOnlyKubectlVerb.options.join(', ')}`,
     }),
+    /** What the command must do; by default exit 0, with no output required. */
     expect: z
       .object({
         /** Exit code; 0 by default. */
@@ -106,9 +132,13 @@ export const check = z
     from: z.string().regex(/^([a-z]+\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a pod name or kind/name such as deploy/client').optional(),
     /** Container to exec into when the pod has more than one. */
     container: z.string().optional(),
+    /** An HTTP request with curl (see httpProbe). */
     http: httpProbe.optional(),
+    /** A TCP connect with agnhost connect (see tcpProbe). */
     tcp: tcpProbe.optional(),
+    /** A DNS lookup with nslookup (see dnsProbe). */
     dns: dnsProbe.optional(),
+    /** A read-only kubectl command in the example's namespace (see kubectlProbe). */
     kubectl: kubectlProbe.optional(),
   })
   .strict()
@@ -157,7 +187,7 @@ export const exampleSpec = z
       ctx.addIssue({
         code: 'custom',
         path: ['checks'],
-        message: 'a NetworkPolicy example needs at least one check that expects blocked (a CNI that ignores policy fails open)',
+        message: 'a NetworkPolicy example needs at least one check that expects blocked, refused or timeout (a CNI that ignores policy fails open)',
       });
     }
     const seen = new Set<string>();
@@ -168,7 +198,17 @@ export const exampleSpec = z
   });
 export type ExampleSpec = z.infer<typeof exampleSpec>;
 
-/** True when the check passes only if the connection is refused or times out. */
+/**
+ * How the check's connection (or DNS query) must fail, or undefined when the
+ * check expects an answer. The one place that reads `expect` for this; the
+ * runner, the "Try it" list and the validation page all go through it.
+ */
+export function failureExpected(c: Check): FailureExpectation | undefined {
+  const e = c.http?.expect ?? c.tcp?.expect ?? c.dns?.expect;
+  return typeof e === 'string' && (failureExpectation.options as readonly string[]).includes(e) ? (e as FailureExpectation) : undefined;
+}
+
+/** True when the check passes only if the connection fails: `blocked`, `refused` or `timeout`. */
 export function isBlockedCheck(c: Check): boolean {
-  return c.http?.expect === 'blocked' || c.tcp?.expect === 'blocked' || c.dns?.expect === 'blocked';
+  return failureExpected(c) !== undefined;
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 export const checkResult = z.object({
   /** The check's name from example.yaml. */
   name: z.string(),
+  /** Whether its last attempt met the check's expectation. */
   status: z.enum(['passed', 'failed']),
   /** Wall time of the last attempt, milliseconds. */
   durationMs: z.number().nonnegative(),
@@ -23,10 +24,19 @@ export const exampleResult = z.object({
   id: z.string(),
   /** The example's content hash when it ran; a different current hash makes the result stale. */
   contentHash: z.string(),
+  /** `skipped`: a required cluster feature is missing; `failed`: a step or a check failed, or the namespace was not the runner's to use. */
   status: z.enum(['passed', 'failed', 'skipped']),
   /** Why it was skipped (a required cluster feature is missing) or what failed first. */
   reason: z.string().optional(),
+  /** Wall time of the whole example (namespace, apply, waits, checks), milliseconds. */
   durationMs: z.number().nonnegative(),
+  /**
+   * Check attempts that were retries: the sum over its checks of attempts - 1.
+   * The goal is 0; a retry means a check's outcome depended on timing.
+   * Reports written before the field existed read as 0.
+   */
+  retries: z.number().int().min(0).default(0),
+  /** Every check that ran, in spec order; empty when the example failed before its checks or was skipped. */
   checks: z.array(checkResult),
   /** Events, pod logs and describe output collected on failure. */
   diagnostics: z.string().optional(),
@@ -38,7 +48,7 @@ export const clusterReport = z.object({
   commit: z.string(),
   /** ISO 8601 time the run finished. */
   generatedAt: z.string(),
-  /** `kubectl version` server gitVersion, e.g. v1.36.3. */
+  /** `kubectl version` server gitVersion, e.g. K8S_VERSION of the pin file on the project's cluster. */
   kubernetesVersion: z.string(),
   /** kind version, or "none" for a cluster not made by kind. */
   kindVersion: z.string(),

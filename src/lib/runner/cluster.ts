@@ -4,7 +4,8 @@
  */
 import type { ClusterFeature } from '../examples/spec.ts';
 import { existsSync } from 'node:fs';
-import { run } from './kubectl.ts';
+import { run, type Kubectl } from './kubectl.ts';
+import { isKindnetLite } from './policy-sync.ts';
 
 export interface ClusterInfo {
   kubernetesVersion: string;
@@ -13,13 +14,15 @@ export interface ClusterInfo {
   features: Set<ClusterFeature>;
   /** Why each missing feature is missing, for the skip reason. */
   missing: Map<ClusterFeature, string>;
+  /** The CNI is kindnet-lite, which answers the NetworkPolicy sync barrier (policy-sync.ts). */
+  kindnetLite: boolean;
 }
 
 /** CNIs known to enforce NetworkPolicy, matched on the DaemonSet name in kube-system. */
 const ENFORCING_CNI = /^(kindnet|calico-node|cilium|antrea-agent|kube-router|canal)$/;
 
-export async function inspectCluster(kubectl: string): Promise<ClusterInfo> {
-  const k = (args: string[]) => run([kubectl, ...args], { timeoutMs: 30_000 });
+export async function inspectCluster(kubectl: Kubectl): Promise<ClusterInfo> {
+  const k = (args: string[]) => kubectl.run(args, { timeoutMs: 30_000 });
   const version = await k(['version', '-o', 'json']);
   if (version.exitCode !== 0) throw new Error(`cannot reach the cluster: ${version.stderr.trim() || version.stdout.trim()}`);
   const versions = JSON.parse(version.stdout);
@@ -28,7 +31,7 @@ export async function inspectCluster(kubectl: string): Promise<ClusterInfo> {
   // that read kubectl output would fail for reasons that have nothing to do with the example.
   const skew = Math.abs(Number(versions.clientVersion?.minor) - Number(versions.serverVersion?.minor));
   if (skew > 1) {
-    throw new Error(`kubectl ${versions.clientVersion?.gitVersion} (${kubectl}) is ${skew} minor versions from the server ${kubernetesVersion}; set KUBECTL to a kubectl within one minor version`);
+    throw new Error(`kubectl ${versions.clientVersion?.gitVersion} is ${skew} minor versions from the server ${kubernetesVersion}; set KUBECTL to a kubectl within one minor version`);
   }
 
   const kindVersion = process.env.KIND_VERSION ?? (await (async () => {
@@ -61,5 +64,5 @@ export async function inspectCluster(kubectl: string): Promise<ClusterInfo> {
     features.add(f);
     missing.delete(f);
   }
-  return { kubernetesVersion, kindVersion, cni, features, missing };
+  return { kubernetesVersion, kindVersion, cni, features, missing, kindnetLite: isKindnetLite(daemonsets) };
 }

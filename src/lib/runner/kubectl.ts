@@ -55,6 +55,37 @@ export function run(argv: string[], opts: { timeoutMs: number; input?: string; e
   });
 }
 
-export function kubectlArgv(kubectl: string, args: string[]): string[] {
-  return [kubectl, ...args];
+/** Options of one kubectl call. */
+export interface KubectlCall {
+  /** Hard deadline; the process is killed after it (default 60 s). */
+  timeoutMs?: number;
+  /** Written to kubectl's stdin (for `-f -`). */
+  input?: string;
+  /** Still runs after an interrupt (for the interrupt handler's own cleanup). */
+  cleanup?: boolean;
 }
+
+/**
+ * The runner's one seam to the cluster: `kubectl <args>`, no shell. Resolves
+ * with the exit code and output, never rejects, so callers decide what a
+ * failure means. Tests put a fake behind it (test/support/fake-kubectl.ts).
+ */
+export interface Kubectl {
+  run(args: string[], call?: KubectlCall): Promise<RunResult>;
+}
+
+/** The real kubectl: `binary` (a path or a name on PATH), through run(). */
+export function cliKubectl(binary: string): Kubectl {
+  return { run: (args, call = {}) => run([binary, ...args], { timeoutMs: call.timeoutMs ?? 60_000, input: call.input, cleanup: call.cleanup }) };
+}
+
+/** Time, the runner's other seam: waits and deadlines are tested with a fake clock. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};

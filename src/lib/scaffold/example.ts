@@ -1,16 +1,15 @@
 /**
  * The example templates of `npm run new:example`: a complete folder that
- * loads with loadExample and follows examples/README.md (agnhost 2.63.0,
+ * loads with loadExample and follows examples/README.md (agnhost at the pinned tag,
  * Pod Security "restricted", readiness probes, checks; a NetworkPolicy
  * example adds a default-deny policy, an allowed client and a check that
  * must be blocked).
  */
 import path from 'node:path';
 import { stringify } from 'yaml';
+// The one image examples use (see examples/README.md), at AGNHOST_VERSION of the pin file.
+import { AGNHOST_IMAGE } from '../pins.ts';
 import type { ExampleKind } from './validate.ts';
-
-/** The one image examples use (see examples/README.md). */
-export const AGNHOST_IMAGE = 'registry.k8s.io/e2e-test-images/agnhost:2.63.0';
 
 export interface ExampleInput {
   title: string;

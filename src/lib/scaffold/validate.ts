@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { EXAMPLE_ID, listExampleIds } from '../examples/load.ts';
+import { EXAMPLE_ID, listExampleIds, slugConflict } from '../examples/load.ts';
 
 /** A DNS label (RFC 1123): what Kubernetes namespace names and our slugs are. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -19,22 +19,9 @@ export function dnsLabelError(what: string, value: string): string | undefined {
   return undefined;
 }
 
-/**
- * Namespaces an example must not be named after: the slug is the namespace
- * the cluster runner creates and deletes, so it must never be one the
- * cluster itself or its controllers use.
- */
-export function reservedNamespace(slug: string): boolean {
-  return ['default', 'traefik', 'local-path-storage'].includes(slug) || slug.startsWith('kube-');
-}
-
+/** The slug rule is the loader's (slugConflict), so a scaffolded example always loads. */
 export function exampleSlugError(slug: string, examplesRoot: string): string | undefined {
-  const e = dnsLabelError('slug', slug);
-  if (e) return e;
-  if (reservedNamespace(slug)) return `slug "${slug}" is a namespace the cluster uses (default, kube-*, traefik); pick another`;
-  const taken = listExampleIds(examplesRoot).find((id) => id.split('/')[1] === slug);
-  if (taken) return `slug "${slug}" is already used by example ${taken}; slugs are unique across topics because the slug is the namespace`;
-  return undefined;
+  return dnsLabelError('slug', slug) ?? slugConflict(slug, listExampleIds(examplesRoot))?.message;
 }
 
 export function topicError(topic: string, examplesRoot: string): string | undefined {

@@ -7,9 +7,7 @@ import type { ExampleSpec } from '../examples/spec.ts';
 import type { Finding, PathSeg } from './findings.ts';
 import type { Resource } from './manifest-source.ts';
 import { apiGroup, containersOf, get, isObj, mapSelectorMatches, podTemplateOf, type PodTemplate } from './pods.ts';
-import { AGNHOST_VERSION } from './versions.ts';
-
-export const AGNHOST_IMAGE = `registry.k8s.io/e2e-test-images/agnhost:${AGNHOST_VERSION}`;
+import { AGNHOST_IMAGE, AGNHOST_REPOSITORY as AGNHOST_REPO, PINS, PINS_PATH } from '../pins.ts';
 
 export interface ResourceFinding {
   res: Resource;
@@ -36,12 +34,17 @@ export function exampleResourceChecks(resources: Resource[]): ResourceFinding[] 
     for (const c of containersOf(t)) {
       const image = c.container.image;
       if (typeof image === 'string' && image !== AGNHOST_IMAGE) {
+        const otherTag = image.startsWith(`${AGNHOST_REPO}:`) || image.startsWith(`${AGNHOST_REPO}@`);
         out.push({
           res,
           finding: {
             rule: 'example-image',
-            message: `container "${c.name}" uses image ${image}; examples use only ${AGNHOST_IMAGE}`,
-            hint: 'the offline cluster has no other image; agnhost netexec serves HTTP/UDP, pause idles',
+            message: otherTag
+              ? `container "${c.name}" uses ${image}, not the pinned agnhost tag ${PINS.AGNHOST_VERSION} (AGNHOST_VERSION in ${PINS_PATH}); examples use only ${AGNHOST_IMAGE}`
+              : `container "${c.name}" uses image ${image}; examples use only ${AGNHOST_IMAGE}`,
+            hint: otherTag
+              ? `write image: ${AGNHOST_IMAGE}; the offline cluster has no other agnhost tag`
+              : 'the offline cluster has no other image; agnhost netexec serves HTTP/UDP, pause idles',
             path: [...c.path, 'image'],
           },
         });
@@ -118,7 +121,7 @@ export function exampleCheckTargets(spec: ExampleSpec, resources: Resource[]): S
     }
     if (check.kubectl) return;
     const image = c.container.image;
-    if (typeof image === 'string' && !image.startsWith('registry.k8s.io/e2e-test-images/agnhost:')) {
+    if (typeof image === 'string' && !image.startsWith(`${AGNHOST_REPO}:`)) {
       out.push({
         path,
         finding: {

@@ -1,27 +1,25 @@
 /**
- * Every version the offline validator pins, in one place.
+ * The versions the offline validator works with.
  *
- * Changing a value here changes the schema cache key (`.cache/validator/`),
- * so the next run regenerates the compact schema from the new sources. The
- * cluster scripts pin the same Kubernetes and Gateway API versions in
- * scripts/cluster/versions.env; test/validator/versions.test.ts keeps the two
- * in step.
+ * Kubernetes and Gateway API come from the project's pin file
+ * (scripts/cluster/versions.env, through src/lib/pins.ts), so the validator
+ * checks against exactly what the cluster runs. Only what concerns the
+ * validator alone is set here. Any of these changing changes the schema cache
+ * key (`.cache/validator/`), so the next run regenerates the compact schema.
  */
+import { PINS } from '../pins.ts';
 
 /** The Kubernetes release whose API the validator checks against (and the cluster runs). */
-export const KUBERNETES_VERSION = 'v1.36.3';
+export const KUBERNETES_VERSION = PINS.K8S_VERSION;
 
 /** Go module holding that release's OpenAPI v3 documents (`api/openapi-spec/v3/*.json`). */
 export const KUBERNETES_MODULE = 'k8s.io/kubernetes';
 
 /** Gateway API release whose standard-channel CRDs validate Gateway API kinds. */
-export const GATEWAY_API_VERSION = 'v1.4.1';
+export const GATEWAY_API_VERSION = PINS.GATEWAY_API_VERSION;
 
 /** Go module holding the Gateway API CRDs (`config/crd/standard/*.yaml`). */
 export const GATEWAY_API_MODULE = 'sigs.k8s.io/gateway-api';
-
-/** The agnhost image tag examples use (test/images/agnhost/VERSION in the Kubernetes release). */
-export const AGNHOST_VERSION = '2.63.0';
 
 /** kubeconform release the benchmark builds and compares against. */
 export const KUBECONFORM_VERSION = 'v0.8.0';

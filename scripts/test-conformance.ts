@@ -1,0 +1,126 @@
+/**
+ * `npm run test:conformance [-- --ci] [-- --suite ID]`: upstream's own tests on
+ * the project's cluster. Builds (cached) Kubernetes' e2e.test at the pinned
+ * version, runs each suite of src/lib/conformance/suites.ts against the
+ * running offline cluster (npm run cluster:up first), and writes
+ * reports/conformance.json, whole or not at all. Exit 1 when any spec failed.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { conformanceReport, summariseGinkgo, summaryLine, type ConformanceReport, type SuiteResult } from '../src/lib/conformance/report.ts';
+import { E2E_SUITES, skipExpression, type E2eSuite } from '../src/lib/conformance/suites.ts';
+import { PINS } from '../src/lib/pins.ts';
+
+const root = process.cwd();
+const usage = `usage: npm run test:conformance -- [--ci] [--suite ID ...] [--report FILE]
+  --ci          only the suites marked for CI (${E2E_SUITES.filter((s) => s.inCi).map((s) => s.id).join(', ')})
+  --suite ID    only this suite (repeatable); known: ${E2E_SUITES.map((s) => s.id).join(', ')}
+  --report FILE where to write the report (default reports/conformance.json)`;
+
+function fail(message: string, code = 2): never {
+  console.error(`test:conformance: ${message}`);
+  process.exit(code);
+}
+
+let values: { ci?: boolean; suite?: string[]; report?: string; help?: boolean };
+try {
+  ({ values } = parseArgs({
+    options: {
+      ci: { type: 'boolean', default: false },
+      suite: { type: 'string', multiple: true },
+      report: { type: 'string', default: 'reports/conformance.json' },
+      help: { type: 'boolean', default: false },
+    },
+  }));
+} catch (e) {
+  fail(`${(e as Error).message}\n${usage}`);
+}
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const unknown = (values.suite ?? []).filter((id) => !E2E_SUITES.some((s) => s.id === id));
+if (unknown.length) fail(`unknown suite ${unknown.join(', ')}\n${usage}`);
+const suites = E2E_SUITES.filter((s) => (values.suite?.length ? values.suite.includes(s.id) : !values.ci || s.inCi));
+
+const kubeconfig = process.env.KUBECONFIG ?? path.join(root, '.cache/cluster/kubeconfig');
+const kubectl = path.join(root, '.cache/cluster/bin-links/kubectl');
+if (!existsSync(kubeconfig) || !existsSync(kubectl)) fail(`no cluster: ${kubeconfig} or ${kubectl} is missing; run npm run cluster:up first`);
+const serverVersion = (() => {
+  try {
+    return JSON.parse(execFileSync(kubectl, ['--kubeconfig', kubeconfig, 'version', '-o', 'json'], { encoding: 'utf8' })).serverVersion.gitVersion as string;
+  } catch (e) {
+    return fail(`the cluster does not answer: ${(e as Error).message.split('\n')[0]}`);
+  }
+})();
+
+console.log(`[conformance] building e2e.test for ${PINS.K8S_VERSION} (cached after the first build)`);
+const e2eTest = execFileSync('bash', [path.join(root, 'scripts/cluster/build-e2e.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+
+/** Runs one e2e suite; resolves to its summary. Ginkgo's own progress goes to the console. */
+async function runSuite(s: E2eSuite, dir: string): Promise<SuiteResult> {
+  const json = path.join(dir, `${s.id}.json`);
+  const skip = skipExpression(s);
+  const args = [
+    '--provider=skeleton',
+    `--kubeconfig=${kubeconfig}`,
+    `--ginkgo.focus=${s.focus}`,
+    ...(skip ? [`--ginkgo.skip=${skip}`] : []),
+    `--ginkgo.json-report=${json}`,
+    '--ginkgo.no-color',
+    '--ginkgo.timeout=2h',
+    `--report-dir=${dir}`,
+  ];
+  console.log(`[conformance] ${s.id}: ${s.title}\n[conformance] ${e2eTest} ${args.join(' ')}`);
+  const started = Date.now();
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(e2eTest, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('exit', (c, sig) => resolve(c ?? (sig ? 128 : 1)));
+  });
+  if (!existsSync(json)) fail(`${s.id}: e2e.test exited ${code} without a report`);
+  const summary = summariseGinkgo(JSON.parse(readFileSync(json, 'utf8')), s.focus, s.skips);
+  return {
+    id: s.id,
+    title: s.title,
+    tool: `e2e.test k8s.io/kubernetes ${PINS.K8S_VERSION}`,
+    selection: `--ginkgo.focus='${s.focus}'${skip ? ` --ginkgo.skip='${skip}'` : ''}`,
+    ...summary,
+    durationSeconds: summary.durationSeconds || Math.round((Date.now() - started) / 1000),
+  };
+}
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'conformance-'));
+const results: SuiteResult[] = [];
+try {
+  for (const s of suites) {
+    const r = await runSuite(s, work);
+    console.log(`[conformance] ${summaryLine(r)}`);
+    for (const f of r.failed) console.log(`  FAILED ${f.name}\n    ${f.message}`);
+    results.push(r);
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const report: ConformanceReport = conformanceReport.parse({
+  schemaVersion: 1,
+  generatedAt: new Date().toISOString(),
+  kubernetesVersion: serverVersion,
+  cni: PINS.CNI,
+  kubeProxyMode: PINS.KUBE_PROXY_MODE,
+  scope: values.ci ? 'ci' : 'full',
+  suites: results,
+});
+const out = path.resolve(root, values.report!);
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(`${out}.part`, `${JSON.stringify(report, null, 2)}\n`);
+renameSync(`${out}.part`, out);
+const passed = results.reduce((n, r) => n + r.passed.length, 0);
+const failed = results.reduce((n, r) => n + r.failed.length, 0);
+const skipped = results.reduce((n, r) => n + r.skipped.length, 0);
+console.log(`wrote ${path.relative(root, out)}`);
+console.log(`conformance: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed ? 1 : 0);

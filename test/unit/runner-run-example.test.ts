@@ -1,0 +1,132 @@
+/**
+ * runExample on a fake cluster (test/support/fake-kubectl.ts): the order of
+ * its steps, the namespace it will not touch, the sync barrier before the
+ * checks, and the retries it counts. Fixture: test/fixtures/examples/good,
+ * demo/two-docs (a Service and a Deployment `web`, a pod `client`; an HTTP
+ * check that must answer and a TCP check that must be blocked).
+ */
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { loadExample } from '../../src/lib/examples/load.ts';
+import { foreignNamespaceReason, RUN_LABEL } from '../../src/lib/runner/namespace.ts';
+import { PolicySync, SYNC_CONFIGMAP, SYNCED_ANNOTATION_PREFIX } from '../../src/lib/runner/policy-sync.ts';
+import { runExample, type RunnerOptions } from '../../src/lib/runner/run-example.ts';
+import { err, FakeCluster, ok } from '../support/fake-kubectl.ts';
+
+const example = loadExample(path.resolve(import.meta.dirname, '..', 'fixtures', 'examples', 'good'), 'demo/two-docs');
+const NS = 'two-docs';
+const HTTP_OK = ok('web-5d8f-abcde\nHTTP 200\n');
+const REFUSED = err('REFUSED\n');
+
+/** A fake cluster whose probes answer as `probe` says, with a kindnet-lite that confirms every request at once. */
+function cluster(probe: (args: string[], n: number) => ReturnType<typeof ok>, opts: { kindnetLite?: boolean; nodesAnswer?: boolean } = {}) {
+  const c = new FakeCluster();
+  let probes = 0;
+  c.other = (args) => (args[0] === 'exec' ? probe(args, probes++) : ok());
+  c.onConfigMapWrite = (_ns, name, cm) => {
+    if (name === SYNC_CONFIGMAP && opts.nodesAnswer !== false) for (const n of c.nodes) cm.annotations[SYNCED_ANNOTATION_PREFIX + n] = cm.data.seq!;
+  };
+  const logged: string[] = [];
+  const o: RunnerOptions = {
+    kubectl: c,
+    runId: 'run-now',
+    maxAttempts: 3,
+    retryDelayMs: 3000,
+    readyTimeoutSeconds: 180,
+    keep: false,
+    log: (l) => logged.push(l),
+    clock: c.clock,
+    policySync: new PolicySync(c, { enabled: opts.kindnetLite ?? true, log: (l) => logged.push(l), clock: c.clock }),
+  };
+  return { c, o, logged };
+}
+
+/** The probe that answers each check as it should: HTTP 200 for the first, REFUSED for the blocked one. */
+const asExpected = (args: string[]) => (args.includes('curl') ? HTTP_OK : REFUSED);
+
+describe('runExample', () => {
+  test('steps in order: claim, dry run, apply, wait, sync barrier, checks, delete', async () => {
+    const { c, o } = cluster(asExpected);
+    const r = await runExample(example, o);
+    expect(r).toMatchObject({ id: 'demo/two-docs', status: 'passed', retries: 0 });
+    expect(r.checks.map((x) => [x.name, x.status, x.attempts])).toEqual([
+      ['the client reaches web', 'passed', 1],
+      ['nothing listens on 9999', 'passed', 1],
+    ]);
+    expect(c.trace()).toEqual([
+      `get namespace ${NS}`,
+      'create -f -',
+      'apply --dry-run=server --validate=strict',
+      'apply --validate=strict -n',
+      'rollout status -n',
+      `wait -n ${NS}`,
+      'get nodes -o',
+      'apply --server-side --field-manager=k8s-networking-proven-runner',
+      `get configmap ${SYNC_CONFIGMAP}`,
+      `exec -n ${NS}`,
+      `exec -n ${NS}`,
+      `get namespace ${NS}`,
+      `delete --raw /api/v1/namespaces/${NS}`,
+    ]);
+    expect(c.namespaces.get(NS)!.labels[RUN_LABEL]).toBe('run-now');
+  });
+
+  test('a namespace of that name without the run label: the example fails, and nothing is sent to it', async () => {
+    const { c, o, logged } = cluster(asExpected);
+    const theirs = c.addNamespace(NS, { team: 'payments' });
+    const r = await runExample(example, o);
+    expect(r).toEqual({ id: 'demo/two-docs', contentHash: example.contentHash, status: 'failed', reason: foreignNamespaceReason(NS), durationMs: 0, retries: 0, checks: [] });
+    expect(c.trace()).toEqual([`get namespace ${NS}`]);
+    expect(c.namespaces.get(NS)).toBe(theirs);
+    expect(theirs).toMatchObject({ uid: 'uid-1', terminating: false, labels: { team: 'payments' } });
+    expect(logged).toEqual([`  ✗ demo/two-docs: ${foreignNamespaceReason(NS)}`]);
+  });
+
+  test('a check that passes on its second attempt counts one retry', async () => {
+    const { c, o, logged } = cluster((args, n) => (args.includes('curl') ? (n === 0 ? err("curl: (7) Failed to connect to web port 8080 after 1 ms: Couldn't connect to server", 7) : HTTP_OK) : REFUSED));
+    const r = await runExample(example, o);
+    expect(r).toMatchObject({ status: 'passed', retries: 1 });
+    expect(r.checks.map((x) => x.attempts)).toEqual([2, 1]);
+    expect(c.clock.sleeps).toEqual([3000]);
+    expect(logged).toContain('  ✓ demo/two-docs: the client reaches web (HTTP 200, 2 attempts, 0.0 s)');
+  });
+
+  test('a blocked check that keeps connecting fails after every attempt; all but the first count as retries', async () => {
+    const { o } = cluster((args) => (args.includes('curl') ? HTTP_OK : ok()));
+    const r = await runExample(example, o);
+    expect(r).toMatchObject({ status: 'failed', retries: 2, reason: '1 check(s) failed: nothing listens on 9999' });
+    expect(r.checks.map((x) => [x.status, x.attempts])).toEqual([
+      ['passed', 1],
+      ['failed', 3],
+    ]);
+  });
+
+  test('when the nodes do not confirm the policy sync, no check runs and the example fails naming them', async () => {
+    const { c, o } = cluster(asExpected, { nodesAnswer: false });
+    const r = await runExample(example, o);
+    expect(r.status).toBe('failed');
+    expect(r.reason).toBe(
+      `kindnet-lite did not confirm NetworkPolicy programming within 30 s (request seq 1 in ConfigMap ${NS}/kindnet-lite-sync): ` +
+        'no answer from nodes kind-control-plane (never answered), kind-worker (never answered); look at the kindnet pods on those nodes (kubectl -n kube-system logs ds/kindnet)',
+    );
+    expect(r.checks).toEqual([]);
+    expect(c.calls.filter((x) => x.args[0] === 'exec')).toEqual([]);
+    expect(r.diagnostics).toContain('### events');
+    // Its own namespace is still deleted, with this run's label checked.
+    expect(c.namespaces.get(NS)!.terminating).toBe(true);
+  });
+
+  test('without kindnet-lite the checks run with no barrier', async () => {
+    const { c, o, logged } = cluster(asExpected, { kindnetLite: false });
+    expect((await runExample(example, o)).status).toBe('passed');
+    expect(c.calls.filter((x) => x.args.includes(SYNC_CONFIGMAP) || x.args[1] === 'nodes')).toEqual([]);
+    expect(logged[0]).toMatch(/^the cluster does not run kindnet-lite/);
+  });
+
+  test('--keep leaves the namespace', async () => {
+    const { c, o } = cluster(asExpected);
+    await runExample(example, { ...o, keep: true });
+    expect(c.calls.filter((x) => x.args[0] === 'delete')).toEqual([]);
+    expect(c.namespaces.get(NS)!.terminating).toBe(false);
+  });
+});
