@@ -2,8 +2,9 @@
 # egress-guard.sh add|remove: a host firewall rule that rejects any packet
 # arriving from the kind network's bridge and routed out of another interface.
 # Traffic between the nodes (bridged, in and out the same bridge) is untouched;
-# nothing the cluster does can reach an address outside the machine. kindnet-lite
-# has the same rule inside each node; this is the backstop on the host.
+# nothing the cluster does can reach an address outside the machine. It sits on
+# the host, outside the cluster, so no check's outcome depends on a rule of ours
+# inside a node; test/cluster/smoke.test.ts reads it back.
 set -euo pipefail
 export PATH="$PATH:/usr/sbin:/sbin"
 action="${1:?usage: egress-guard.sh add|remove}"

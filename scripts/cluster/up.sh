@@ -57,9 +57,9 @@ create() {
   [[ ${PIPESTATUS[0]} == 0 ]] || die "kind create cluster failed (log: $CACHE/logs/kind-create.log)"
 }
 step create create
-# Host-side backstop to kindnet-lite's in-node reject: nothing from the kind
-# bridge may be routed out of this machine's own bridge (traffic only to
-# addresses the project created).
+# Host-side guard, outside the cluster: nothing from the kind bridge may be
+# routed out of it (traffic only to addresses the project created). Nothing
+# inside the cluster rejects traffic on the project's behalf.
 step egress-guard "$CLUSTER_DIR/egress-guard.sh" add
 # older node images of this project that no node uses any more
 docker images --format '{{.Repository}}:{{.Tag}}' | grep "^kindest/node:$K8S_VERSION-offline-" | grep -vx "$IMAGE" |

@@ -3,37 +3,67 @@
 //   - writes /etc/cni/net.d/10-kindnet.conflist (ptp + host-local over the
 //     node's spec.podCIDR, portmap),
 //   - routes every other node's podCIDR via that node's InternalIP,
-//   - masquerades pod traffic leaving the pod subnet,
-//   - SNATs traffic from node addresses to other nodes' pods to this node's
-//     pod-range gateway address (see ensureNodeToPodSNAT),
-//   - keeps cluster traffic inside the cluster: rejects forwarded packets for
-//     anything but pods and the node network, and ClusterIP traffic that
-//     kube-proxy did not translate (see ensureGuard),
-//   - enforces Ingress and Egress NetworkPolicy (podSelector/namespaceSelector/ipBlock
-//     peers and ports) with iptables in the FORWARD path (see netpol.go).
+//   - source-NATs in chain KINDNET-SNAT: pod traffic leaving the pod network
+//     is masqueraded, node traffic to other nodes' pods gets a pod-range
+//     source (see natTable for why),
+//   - enforces Ingress and Egress NetworkPolicy with the KINDNET-NP* chains in
+//     the FORWARD path (see netpol.go),
+//   - confirms programming on request (see serveRequest), so a test runner
+//     knows when to probe.
 //
-// It resyncs every 2 seconds; state lives in iptables chains it owns.
+// It watches Nodes, Pods, Namespaces and NetworkPolicies with informers and
+// resyncs 100 ms after a change, and every minute to repair what others
+// changed. Each iptables table is rewritten in one iptables-restore
+// transaction, so a failed sync leaves the previous rules whole; failures are
+// retried with backoff.
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log"
-	"net"
-	"net/netip"
+	"maps"
 	"os"
-	"os/exec"
+	"os/signal"
+	"slices"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	netv1 "k8s.io/api/networking/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/resourceversion"
+	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
+	corelisters "k8s.io/client-go/listers/core/v1"
+	netlisters "k8s.io/client-go/listers/networking/v1"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/util/retry"
+	"k8s.io/client-go/util/workqueue"
 )
 
-const cniPath = "/etc/cni/net.d/10-kindnet.conflist"
+const (
+	cniPath      = "/etc/cni/net.d/10-kindnet.conflist"
+	syncName     = "kindnet-lite-sync"
+	syncLabel    = "kindnet-lite.kindoffline.local/sync"
+	syncedPrefix = "kindnet-lite.kindoffline.local/synced."
+	debounce     = 100 * time.Millisecond
+	resyncPeriod = time.Minute
+	snapshotTTL  = 2 * time.Minute
+
+	// work queue keys; a sync request is keyRequest + namespace/name
+	keySync    = "sync"
+	keyResync  = "resync"
+	keyRequest = "request:"
+)
 
 func main() {
 	nodeName := os.Getenv("NODE_NAME")
@@ -52,218 +82,347 @@ func main() {
 	}
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
+		log.Fatalf("client: %v", err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	d, err := newDaemon(cs, execHost{}, nodeName, podSubnet, cniPath)
+	if err != nil {
 		log.Fatal(err)
 	}
-	ensureMasquerade(podSubnet)
-	np := newNetpol(cs, nodeName)
-	for {
-		if err := syncNodes(cs, nodeName); err != nil {
-			log.Printf("sync nodes: %v", err)
-		}
-		if err := np.sync(context.Background()); err != nil {
-			log.Printf("sync netpol: %v", err)
-		}
-		time.Sleep(2 * time.Second)
+	if err := d.run(ctx); err != nil {
+		log.Fatal(err)
 	}
 }
 
-func run(name string, args ...string) error {
-	out, err := exec.Command(name, args...).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%s %s: %v: %s", name, strings.Join(args, " "), err, strings.TrimSpace(string(out)))
-	}
-	return nil
+type daemon struct {
+	cs        kubernetes.Interface
+	host      host
+	node      string
+	podSubnet string
+	cniPath   string
+
+	factories  []informers.SharedInformerFactory
+	nodes      corelisters.NodeLister
+	pods       corelisters.PodLister
+	namespaces corelisters.NamespaceLister
+	policies   netlisters.NetworkPolicyLister
+	requests   corelisters.ConfigMapLister
+	synced     []cache.InformerSynced
+	queue      workqueue.TypedRateLimitingInterface[string]
+
+	mu   sync.Mutex
+	seen map[string]string // resource -> highest resourceVersion its handler delivered
+
+	// used by the single worker only
+	snap    *snapshot
+	applied map[string][]chain // table -> chains last written
+	routes  map[string]string  // podCIDR -> via
+	warned  []string
 }
 
-func internalIP(n *corev1.Node) string {
-	for _, a := range n.Status.Addresses {
-		if a.Type == corev1.NodeInternalIP && !strings.Contains(a.Address, ":") {
-			return a.Address
-		}
+func newDaemon(cs kubernetes.Interface, h host, node, podSubnet, cniPath string) (*daemon, error) {
+	d := &daemon{cs: cs, host: h, node: node, podSubnet: podSubnet, cniPath: cniPath,
+		seen: map[string]string{}, applied: map[string][]chain{}, routes: map[string]string{},
+		queue: workqueue.NewTypedRateLimitingQueue(
+			workqueue.NewTypedItemExponentialFailureRateLimiter[string](200*time.Millisecond, 30*time.Second)),
 	}
-	return ""
-}
-
-func syncNodes(cs *kubernetes.Clientset, self string) error {
-	nodes, err := cs.CoreV1().Nodes().List(context.Background(), metav1.ListOptions{})
-	if err != nil {
-		return err
-	}
-	for i := range nodes.Items {
-		n := &nodes.Items[i]
-		if n.Spec.PodCIDR == "" {
-			continue
+	f := informers.NewSharedInformerFactory(cs, 0)
+	// only the sync-request ConfigMaps, in every namespace
+	rf := informers.NewSharedInformerFactoryWithOptions(cs, 0, informers.WithTweakListOptions(
+		func(o *metav1.ListOptions) { o.LabelSelector = syncLabel + "=request" }))
+	d.factories = []informers.SharedInformerFactory{f, rf}
+	d.nodes, d.pods = f.Core().V1().Nodes().Lister(), f.Core().V1().Pods().Lister()
+	d.namespaces, d.policies = f.Core().V1().Namespaces().Lister(), f.Networking().V1().NetworkPolicies().Lister()
+	d.requests = rf.Core().V1().ConfigMaps().Lister()
+	on := func(inf cache.SharedIndexInformer, handle func(any)) error {
+		reg, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+			AddFunc: handle, UpdateFunc: func(_, o any) { handle(o) }, DeleteFunc: handle})
+		if err != nil {
+			return err
 		}
-		if n.Name == self {
-			if err := writeCNIConfig(n.Spec.PodCIDR); err != nil {
-				log.Printf("cni config: %v", err)
-			}
-			if err := ensureNodeToPodSNAT(n.Spec.PodCIDR); err != nil {
-				log.Printf("node-to-pod snat: %v", err)
-			}
-			if err := ensureGuard(internalIP(n)); err != nil {
-				log.Printf("guard: %v", err)
-			}
-			continue
-		}
-		ip := internalIP(n)
-		if ip == "" {
-			continue
-		}
-		if err := run("ip", "route", "replace", n.Spec.PodCIDR, "via", ip); err != nil {
-			log.Printf("route: %v", err)
-		}
-	}
-	return nil
-}
-
-func writeCNIConfig(podCIDR string) error {
-	conf := map[string]any{
-		"cniVersion": "0.4.0",
-		"name":       "kindnet",
-		"plugins": []any{
-			map[string]any{
-				"type":   "ptp",
-				"ipMasq": false,
-				"mtu":    1500,
-				"ipam": map[string]any{
-					"type":    "host-local",
-					"dataDir": "/run/cni-ipam-state",
-					"routes":  []any{map[string]any{"dst": "0.0.0.0/0"}},
-					"ranges":  []any{[]any{map[string]any{"subnet": podCIDR}}},
-				},
-			},
-			map[string]any{"type": "portmap", "capabilities": map[string]bool{"portMappings": true}},
-		},
-	}
-	b, _ := json.MarshalIndent(conf, "", "  ")
-	if old, err := os.ReadFile(cniPath); err == nil && string(old) == string(b) {
+		d.synced = append(d.synced, reg.HasSynced)
 		return nil
 	}
-	tmp := cniPath + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
-	}
-	log.Printf("writing %s for podCIDR %s", cniPath, podCIDR)
-	return os.Rename(tmp, cniPath)
-}
-
-func ensureMasquerade(podSubnet string) {
-	rule := []string{"-s", podSubnet, "!", "-d", podSubnet, "-m", "addrtype", "!", "--dst-type", "LOCAL",
-		"-m", "comment", "--comment", "kindnet-lite masquerade", "-j", "MASQUERADE"}
-	if run("iptables", append([]string{"-t", "nat", "-C", "POSTROUTING"}, rule...)...) != nil {
-		if err := run("iptables", append([]string{"-t", "nat", "-A", "POSTROUTING"}, rule...)...); err != nil {
-			log.Printf("masquerade: %v", err)
+	changed := func(resource string) func(any) {
+		return func(o any) {
+			d.saw(resource, o)
+			d.queue.AddAfter(keySync, debounce) // the earliest pending time wins, so bursts coalesce
 		}
 	}
-}
-
-// ensureNodeToPodSNAT: on these machines the host's DOCKER-USER chain rejects
-// bridged packets whose source is in the kind network (172.18.0.0/16) and whose
-// destination is outside it, so a packet from a node address to a pod on
-// another node (hostNetwork pods, kubelet/apiserver calls, NodePort traffic
-// that kube-proxy masquerades to the node address) never arrives. Such
-// packets get this node's pod-range gateway address (first address of its
-// podCIDR) as source instead; replies route back through the podCIDR route
-// and conntrack undoes the SNAT. Pod-sourced traffic is not touched.
-func ensureNodeToPodSNAT(ownCIDR string) error {
-	podSubnet := os.Getenv("POD_SUBNET")
-	pfx, err := netip.ParsePrefix(ownCIDR)
-	if err != nil {
-		return err
-	}
-	gw := pfx.Masked().Addr().Next().String()
-	const chain = "KINDNET-SNAT"
-	_ = run("iptables", "-t", "nat", "-N", chain) // exists after the first call
-	local := []string{"-d", ownCIDR, "-j", "RETURN"}
-	snat := []string{"!", "-s", podSubnet, "-d", podSubnet,
-		"-m", "comment", "--comment", "kindnet-lite node-to-remote-pod", "-j", "SNAT", "--to-source", gw}
-	if run("iptables", append([]string{"-t", "nat", "-C", chain}, local...)...) != nil ||
-		run("iptables", append([]string{"-t", "nat", "-C", chain}, snat...)...) != nil {
-		if err := run("iptables", "-t", "nat", "-F", chain); err != nil {
-			return err
-		}
-		for _, r := range [][]string{local, snat} {
-			if err := run("iptables", append([]string{"-t", "nat", "-A", chain}, r...)...); err != nil {
-				return err
+	err := errors.Join(
+		on(f.Core().V1().Nodes().Informer(), changed("nodes")),
+		on(f.Core().V1().Pods().Informer(), changed("pods")),
+		on(f.Core().V1().Namespaces().Informer(), changed("namespaces")),
+		on(f.Networking().V1().NetworkPolicies().Informer(), changed("networkpolicies")),
+		on(rf.Core().V1().ConfigMaps().Informer(), func(o any) {
+			if cm, ok := o.(*corev1.ConfigMap); ok && cm.Name == syncName {
+				d.queue.Add(keyRequest + cm.Namespace + "/" + cm.Name)
 			}
-		}
+		}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("event handlers: %w", err)
 	}
-	// must run before kube-proxy's KUBE-POSTROUTING masquerade: keep it first
-	out, _ := exec.Command("iptables", "-t", "nat", "-S", "POSTROUTING").Output()
-	lines := strings.Split(string(out), "\n")
-	if len(lines) < 2 || strings.TrimSpace(lines[1]) != "-A POSTROUTING -j "+chain {
-		_ = run("iptables", "-t", "nat", "-D", "POSTROUTING", "-j", chain)
-		return run("iptables", "-t", "nat", "-I", "POSTROUTING", "1", "-j", chain)
+	return d, nil
+}
+
+// saw records the highest resourceVersion delivered for a resource; see merge.
+func (d *daemon) saw(resource string, o any) {
+	if t, ok := o.(cache.DeletedFinalStateUnknown); ok {
+		o = t.Obj
+	}
+	m, ok := o.(metav1.Object)
+	if !ok {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if c, ok := rvCompare(m.GetResourceVersion(), d.seen[resource]); ok && c > 0 || d.seen[resource] == "" {
+		d.seen[resource] = m.GetResourceVersion()
+	}
+}
+
+func (d *daemon) run(ctx context.Context) error {
+	for _, f := range d.factories {
+		f.Start(ctx.Done())
+	}
+	if !cache.WaitForCacheSync(ctx.Done(), d.synced...) {
+		return errors.New("informer caches did not sync")
+	}
+	log.Printf("kindnet-lite on node %s: caches synced", d.node)
+	go func() { <-ctx.Done(); d.queue.ShutDown() }()
+	d.queue.Add(keyResync)
+	for d.processNext(ctx) {
 	}
 	return nil
 }
 
-// ensureGuard keeps the cluster's traffic on this machine. Without it, a pod
-// connecting to a ClusterIP port no Service defines (kube-proxy has no rule,
-// so the packet keeps its 10.96.x.x destination) is routed out of the node to
-// the Docker host and beyond, to an address nobody here created. Chains:
-//
-//	KINDNET-GUARD      (FORWARD, after KINDNET-NP): destinations in the pod
-//	                   subnet or the node network pass; everything else REJECT
-//	KINDNET-GUARD-OUT  (OUTPUT): un-translated packets to the service subnet
-//	                   from the node itself (hostNetwork pods) are REJECTed
-func ensureGuard(nodeIP string) error {
-	podSubnet := os.Getenv("POD_SUBNET")
-	svcSubnet := os.Getenv("SERVICE_SUBNET")
-	nodeNet := ""
-	ifaces, _ := net.Interfaces()
-	for _, ifc := range ifaces {
-		addrs, _ := ifc.Addrs()
-		for _, a := range addrs {
-			if ipn, ok := a.(*net.IPNet); ok && ipn.IP.String() == nodeIP {
-				nodeNet = (&net.IPNet{IP: ipn.IP.Mask(ipn.Mask), Mask: ipn.Mask}).String()
+func (d *daemon) processNext(ctx context.Context) bool {
+	k, quit := d.queue.Get()
+	if quit {
+		return false
+	}
+	defer d.queue.Done(k)
+	var err error
+	switch {
+	case k == keySync:
+		err = d.sync(false)
+	case k == keyResync:
+		err = d.sync(true)
+	default:
+		err = d.serveRequest(ctx, strings.TrimPrefix(k, keyRequest))
+	}
+	if err != nil {
+		log.Printf("%s failed, retrying: %v", k, err)
+		d.queue.AddRateLimited(k)
+		return true
+	}
+	d.queue.Forget(k)
+	if k == keyResync {
+		d.queue.AddAfter(keyResync, resyncPeriod)
+	}
+	return true
+}
+
+// serveRequest answers a sync request (ConfigMap ns/name): it lists
+// namespaces, pods and NetworkPolicies with a consistent read (not from the
+// informer caches, which may lag behind what the requester just created),
+// programs the rules, and only then records the request's seq in annotation
+// synced.<node>. A failure returns before the annotation; the request is
+// retried.
+func (d *daemon) serveRequest(ctx context.Context, nsName string) error {
+	ns, name, err := cache.SplitMetaNamespaceKey(nsName)
+	if err != nil {
+		return fmt.Errorf("bad key %q: %w", nsName, err)
+	}
+	cm, err := d.requests.ConfigMaps(ns).Get(name)
+	if apierrors.IsNotFound(err) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	seq, ann := cm.Data["seq"], syncedPrefix+d.node
+	if done, ok := cm.Annotations[ann]; ok && done == seq {
+		return nil // e.g. the update another node's annotation caused
+	}
+	snap, err := d.consistentList(ctx)
+	if err != nil {
+		return fmt.Errorf("seq %q: %w", seq, err)
+	}
+	d.snap = snap
+	if err := d.sync(true); err != nil {
+		return fmt.Errorf("seq %q: programming: %w", seq, err)
+	}
+	patch, err := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{ann: seq}}})
+	if err != nil {
+		return err
+	}
+	err = retry.OnError(retry.DefaultBackoff, func(err error) bool { return !apierrors.IsNotFound(err) }, func() error {
+		_, err := d.cs.CoreV1().ConfigMaps(ns).Patch(ctx, name, types.MergePatchType, patch,
+			metav1.PatchOptions{FieldManager: "kindnet-lite"})
+		return err
+	})
+	if apierrors.IsNotFound(err) {
+		return nil // the requester gave up and deleted it
+	} else if err != nil {
+		return fmt.Errorf("seq %q: annotating: %w", seq, err)
+	}
+	log.Printf("sync request %s seq %q: programmed and confirmed", nsName, seq)
+	return nil
+}
+
+// snapshot is the last consistent List. The informers may not have caught up
+// with it yet, and a sync from their caches must not undo what a sync
+// request programmed; so until it expires each object is taken from
+// whichever copy is newer (merge).
+type snapshot struct {
+	at         time.Time
+	pods       listed[*corev1.Pod]
+	namespaces listed[*corev1.Namespace]
+	policies   listed[*netv1.NetworkPolicy]
+}
+
+type listed[T metav1.Object] struct {
+	items []T
+	rv    string // the List's resourceVersion
+}
+
+func (d *daemon) consistentList(ctx context.Context) (*snapshot, error) {
+	opts := metav1.ListOptions{ResourceVersion: ""} // "": a quorum read, as new as the API server's storage
+	s := &snapshot{at: time.Now()}
+	pl, err := d.cs.CoreV1().Pods("").List(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("list pods: %w", err)
+	}
+	nl, err := d.cs.CoreV1().Namespaces().List(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("list namespaces: %w", err)
+	}
+	npl, err := d.cs.NetworkingV1().NetworkPolicies("").List(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("list networkpolicies: %w", err)
+	}
+	s.pods = listed[*corev1.Pod]{ptrs(pl.Items), pl.ResourceVersion}
+	s.namespaces = listed[*corev1.Namespace]{ptrs(nl.Items), nl.ResourceVersion}
+	s.policies = listed[*netv1.NetworkPolicy]{ptrs(npl.Items), npl.ResourceVersion}
+	return s, nil
+}
+
+func ptrs[T any](items []T) []*T {
+	out := make([]*T, len(items))
+	for i := range items {
+		out[i] = &items[i]
+	}
+	return out
+}
+
+// merge returns the newer copy of every object of the cache and the list.
+// An object only in the list is kept unless the cache's handler already
+// delivered that version or a later one (seen), i.e. the cache saw it
+// deleted; an object only in the cache is dropped if it is not newer than the
+// list, i.e. the list saw it deleted. When versions cannot be compared the
+// cache's view wins for objects it has, and list-only objects are kept.
+func merge[T metav1.Object](cached []T, l listed[T], seen string) []T {
+	byKey := map[string]T{}
+	for _, c := range cached {
+		byKey[key(c)] = c
+	}
+	var out []T
+	inList := map[string]bool{}
+	for _, s := range l.items {
+		inList[key(s)] = true
+		c, ok := byKey[key(s)]
+		switch {
+		case ok:
+			if n, ok := rvCompare(s.GetResourceVersion(), c.GetResourceVersion()); ok && n > 0 {
+				c = s
+			}
+			out = append(out, c)
+		default:
+			if n, ok := rvCompare(seen, s.GetResourceVersion()); !ok || n < 0 {
+				out = append(out, s)
 			}
 		}
 	}
-	if nodeNet == "" {
-		return fmt.Errorf("no interface holds node IP %q", nodeIP)
-	}
-	want := map[string][][]string{
-		"KINDNET-GUARD": {
-			{"-d", podSubnet, "-j", "RETURN"},
-			{"-d", nodeNet, "-j", "RETURN"},
-			{"-m", "comment", "--comment", "kindnet-lite: nothing leaves the cluster", "-j", "REJECT"},
-		},
-	}
-	if svcSubnet != "" {
-		want["KINDNET-GUARD-OUT"] = [][]string{
-			{"-d", svcSubnet, "-m", "conntrack", "!", "--ctstate", "DNAT",
-				"-m", "comment", "--comment", "kindnet-lite: no such Service port", "-j", "REJECT"},
+	for _, c := range cached {
+		if n, ok := rvCompare(c.GetResourceVersion(), l.rv); !inList[key(c)] && (!ok || n > 0) {
+			out = append(out, c)
 		}
 	}
-	for chain, rules := range want {
-		_ = run("iptables", "-N", chain)
-		ok := true
-		for _, r := range rules {
-			if run("iptables", append([]string{"-C", chain}, r...)...) != nil {
-				ok = false
-			}
-		}
-		if !ok {
-			if err := run("iptables", "-F", chain); err != nil {
-				return err
-			}
-			for _, r := range rules {
-				if err := run("iptables", append([]string{"-A", chain}, r...)...); err != nil {
-					return err
-				}
-			}
-		}
+	return out
+}
+
+func rvCompare(a, b string) (int, bool) {
+	n, err := resourceversion.CompareResourceVersion(a, b)
+	return n, err == nil
+}
+
+// world is the cluster state for the rules: the informer caches, merged with
+// the last consistent List while it is recent.
+func (d *daemon) world() (world, error) {
+	w := world{node: d.node}
+	var errs [3]error
+	w.pods, errs[0] = d.pods.List(labels.Everything())
+	w.namespaces, errs[1] = d.namespaces.List(labels.Everything())
+	w.policies, errs[2] = d.policies.List(labels.Everything())
+	if err := errors.Join(errs[:]...); err != nil {
+		return w, fmt.Errorf("reading caches: %w", err)
 	}
-	if run("iptables", "-C", "FORWARD", "-j", "KINDNET-GUARD") != nil {
-		// after KINDNET-NP (rule 1), before kube-proxy's rules
-		if err := run("iptables", "-I", "FORWARD", "2", "-j", "KINDNET-GUARD"); err != nil {
-			return err
+	if s := d.snap; s != nil && time.Since(s.at) < snapshotTTL {
+		d.mu.Lock()
+		seen := maps.Clone(d.seen)
+		d.mu.Unlock()
+		w.pods = merge(w.pods, s.pods, seen["pods"])
+		w.namespaces = merge(w.namespaces, s.namespaces, seen["namespaces"])
+		w.policies = merge(w.policies, s.policies, seen["networkpolicies"])
+	} else {
+		d.snap = nil
+	}
+	return w, nil
+}
+
+// sync programs everything; force rewrites what is unchanged since the last
+// sync if the live state differs from it (someone else changed it).
+func (d *daemon) sync(force bool) error {
+	w, err := d.world()
+	if err != nil {
+		return err
+	}
+	np, warnings := npRules(w)
+	if !slices.Equal(warnings, d.warned) {
+		for _, m := range warnings {
+			log.Printf("netpol: %s", m)
 		}
+		d.warned = warnings
 	}
-	if svcSubnet != "" && run("iptables", "-C", "OUTPUT", "-j", "KINDNET-GUARD-OUT") != nil {
-		return run("iptables", "-A", "OUTPUT", "-j", "KINDNET-GUARD-OUT")
+	return errors.Join(d.apply(filterTable(np), force), d.syncNode(force))
+}
+
+// apply makes one iptables table hold t, in one transaction.
+func (d *daemon) apply(t table, force bool) error {
+	same := slices.EqualFunc(d.applied[t.name], t.chains, func(a, b chain) bool {
+		return a.name == b.name && slices.Equal(a.rules, b.rules)
+	})
+	if same && !force {
+		return nil
 	}
+	saved, err := d.host.save(t.name)
+	if err != nil {
+		return err
+	}
+	input, repair := restoreInput(t, saved)
+	if same && !repair {
+		return nil
+	}
+	if err := d.host.restore(input); err != nil {
+		return fmt.Errorf("%s table: %w", t.name, err)
+	}
+	d.applied[t.name] = t.chains
+	n := 0
+	for _, c := range t.chains {
+		n += len(c.rules)
+	}
+	log.Printf("%s table: wrote %d chains, %d rules", t.name, len(t.chains), n)
 	return nil
 }
