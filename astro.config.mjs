@@ -3,7 +3,7 @@ import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
 import contentGuard from './src/integrations/content-guard.ts';
-import { REPO_URL, SITE_TITLE, SITE_URL } from './src/lib/site-config.ts';
+import { CONFORMANCE_PATH, EXAMPLES_INDEX_PATH, REPO_URL, SITE_TITLE, SITE_URL, VALIDATION_PATH } from './src/lib/site-config.ts';
 
 export default defineConfig({
   site: SITE_URL,
@@ -26,8 +26,9 @@ export default defineConfig({
         {
           label: 'Examples',
           items: [
-            { label: 'All examples', link: '/examples/' },
-            { label: 'Validation report', link: '/validation/' },
+            { label: 'All examples', link: EXAMPLES_INDEX_PATH },
+            { label: 'Validation report', link: VALIDATION_PATH },
+            { label: 'Upstream tests', link: CONFORMANCE_PATH },
           ],
         },
       ],

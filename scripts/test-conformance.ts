@@ -1,8 +1,8 @@
 /**
  * `npm run test:conformance [-- --ci] [-- --suite ID]`: upstream's own tests on
- * the project's cluster. Builds (cached) Kubernetes' e2e.test at the pinned
- * version, runs each suite of src/lib/conformance/suites.ts against the
- * running offline cluster (npm run cluster:up first), and writes
+ * the project's cluster. Builds (cached) Kubernetes' e2e.test and cyclonus at
+ * the pinned versions, runs each suite of src/lib/conformance/suites.ts
+ * against the running offline cluster (npm run cluster:up first), and writes
  * reports/conformance.json, whole or not at all. Exit 1 when any spec failed.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -10,14 +10,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { conformanceReport, summariseGinkgo, summaryLine, type ConformanceReport, type SuiteResult } from '../src/lib/conformance/report.ts';
-import { E2E_SUITES, skipExpression, type E2eSuite } from '../src/lib/conformance/suites.ts';
+import { conformanceReport, summariseCyclonusJunit, summariseGinkgo, summaryLine, type ConformanceReport, type SuiteResult } from '../src/lib/conformance/report.ts';
+import { skipExpression, SUITES, type CyclonusSuite, type E2eSuite, type Suite } from '../src/lib/conformance/suites.ts';
 import { PINS } from '../src/lib/pins.ts';
 
 const root = process.cwd();
 const usage = `usage: npm run test:conformance -- [--ci] [--suite ID ...] [--report FILE]
-  --ci          only the suites marked for CI (${E2E_SUITES.filter((s) => s.inCi).map((s) => s.id).join(', ')})
-  --suite ID    only this suite (repeatable); known: ${E2E_SUITES.map((s) => s.id).join(', ')}
+  --ci          only the suites marked for CI (${SUITES.filter((s) => s.inCi).map((s) => s.id).join(', ')})
+  --suite ID    only this suite (repeatable); known: ${SUITES.map((s) => s.id).join(', ')}
   --report FILE where to write the report (default reports/conformance.json)`;
 
 function fail(message: string, code = 2): never {
@@ -42,9 +42,9 @@ if (values.help) {
   console.log(usage);
   process.exit(0);
 }
-const unknown = (values.suite ?? []).filter((id) => !E2E_SUITES.some((s) => s.id === id));
+const unknown = (values.suite ?? []).filter((id) => !SUITES.some((s) => s.id === id));
 if (unknown.length) fail(`unknown suite ${unknown.join(', ')}\n${usage}`);
-const suites = E2E_SUITES.filter((s) => (values.suite?.length ? values.suite.includes(s.id) : !values.ci || s.inCi));
+const suites = SUITES.filter((s) => (values.suite?.length ? values.suite.includes(s.id) : !values.ci || s.inCi));
 
 const kubeconfig = process.env.KUBECONFIG ?? path.join(root, '.cache/cluster/kubeconfig');
 const kubectl = path.join(root, '.cache/cluster/bin-links/kubectl');
@@ -57,8 +57,25 @@ const serverVersion = (() => {
   }
 })();
 
-console.log(`[conformance] building e2e.test for ${PINS.K8S_VERSION} (cached after the first build)`);
-const e2eTest = execFileSync('bash', [path.join(root, 'scripts/cluster/build-e2e.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+const sh = (script: string, ...args: string[]) =>
+  execFileSync('bash', [path.join(root, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+let e2eBinary = '';
+function e2eTest(): string {
+  if (!e2eBinary) {
+    console.log(`[conformance] building e2e.test for ${PINS.K8S_VERSION} (cached after the first build)`);
+    e2eBinary = sh('scripts/cluster/build-e2e.sh');
+  }
+  return e2eBinary;
+}
+
+/** Runs a program, its output on the console; resolves to its exit code. */
+function runTool(bin: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd = root): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'inherit', 'inherit'], env, cwd });
+    child.on('error', (e) => fail(`cannot run ${bin}: ${e.message}`));
+    child.on('exit', (c, sig) => resolve(c ?? (sig ? 128 : 1)));
+  });
+}
 
 /** Runs one e2e suite; resolves to its summary. Ginkgo's own progress goes to the console. */
 async function runSuite(s: E2eSuite, dir: string): Promise<SuiteResult> {
@@ -74,12 +91,9 @@ async function runSuite(s: E2eSuite, dir: string): Promise<SuiteResult> {
     '--ginkgo.timeout=2h',
     `--report-dir=${dir}`,
   ];
-  console.log(`[conformance] ${s.id}: ${s.title}\n[conformance] ${e2eTest} ${args.join(' ')}`);
+  console.log(`[conformance] ${s.id}: ${s.title}\n[conformance] e2e.test ${args.join(' ')}`);
   const started = Date.now();
-  const code = await new Promise<number>((resolve) => {
-    const child = spawn(e2eTest, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('exit', (c, sig) => resolve(c ?? (sig ? 128 : 1)));
-  });
+  const code = await runTool(e2eTest(), args);
   if (!existsSync(json)) fail(`${s.id}: e2e.test exited ${code} without a report`);
   const summary = summariseGinkgo(JSON.parse(readFileSync(json, 'utf8')), s.focus, s.skips);
   return {
@@ -92,11 +106,45 @@ async function runSuite(s: E2eSuite, dir: string): Promise<SuiteResult> {
   };
 }
 
+/**
+ * cyclonus' probe pods name agnhost:2.43; the cluster holds the pinned agnhost
+ * only, so each node's containerd gets that image under the old tag as well.
+ */
+function tagAgnhostForCyclonus(): void {
+  const nodes = execFileSync(kubectl, ['--kubeconfig', kubeconfig, 'get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}'], { encoding: 'utf8' }).trim().split(/\s+/);
+  for (const node of nodes) {
+    execFileSync('docker', ['exec', node, 'ctr', '-n', 'k8s.io', 'images', 'tag', '--force',
+      `registry.k8s.io/e2e-test-images/agnhost:${PINS.AGNHOST_VERSION}`, 'registry.k8s.io/e2e-test-images/agnhost:2.43'], { stdio: 'ignore' });
+  }
+}
+
+async function runCyclonus(s: CyclonusSuite, dir: string): Promise<SuiteResult> {
+  sh('scripts/cluster/build-components.sh', 'cyclonus');
+  const bin = sh('scripts/cluster/build-components.sh', 'path', 'cyclonus');
+  tagAgnhostForCyclonus();
+  const junit = path.join(dir, `${s.id}.xml`);
+  const args = ['generate', ...s.args, `--junit-results-file=${junit}`];
+  console.log(`[conformance] ${s.id}: ${s.title}\n[conformance] cyclonus ${args.join(' ')}`);
+  const started = Date.now();
+  const code = await runTool(bin, args, { ...process.env, KUBECONFIG: kubeconfig }, dir);
+  if (!existsSync(junit)) fail(`${s.id}: cyclonus exited ${code} without a JUnit file`);
+  return {
+    id: s.id,
+    title: s.title,
+    tool: `cyclonus ${PINS.CYCLONUS_VERSION}`,
+    selection: s.args.join(' '),
+    ...summariseCyclonusJunit(readFileSync(junit, 'utf8')),
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+  };
+}
+
+const runOne = (s: Suite, dir: string) => (s.kind === 'e2e' ? runSuite(s, dir) : runCyclonus(s, dir));
+
 const work = mkdtempSync(path.join(os.tmpdir(), 'conformance-'));
 const results: SuiteResult[] = [];
 try {
   for (const s of suites) {
-    const r = await runSuite(s, work);
+    const r = await runOne(s, work);
     console.log(`[conformance] ${summaryLine(r)}`);
     for (const f of r.failed) console.log(`  FAILED ${f.name}\n    ${f.message}`);
     results.push(r);

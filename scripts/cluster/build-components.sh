@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build every Go/C program the cluster needs except the Kubernetes binaries
-# (build-k8s.sh): kind, etcd, CoreDNS, Traefik, kindnet-lite and pause.
+# (build-k8s.sh): kind, etcd, CoreDNS, Traefik, kindnet-lite and pause; and, on
+# request only (npm run test:conformance), cyclonus.
 # One cache dir per component: $CACHE/bin/<name>-<key>/. Prints nothing;
 # `build-components.sh path NAME` prints a component's binary path.
 source "$(dirname "$0")/lib.sh"
@@ -31,6 +32,8 @@ build_one() {
       (cd "$ROOT/tools/traefik" && CGO_ENABLED=0 $NICE go build -trimpath \
         -ldflags "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION" \
         -o "$d/traefik" github.com/traefik/traefik/v3/cmd/traefik) ;;
+    cyclonus)
+      CGO_ENABLED=0 GOBIN="$d" $NICE go install -trimpath -ldflags "-s -w" "github.com/mattfenwick/cyclonus/cmd/cyclonus@$CYCLONUS_VERSION" ;;
     kindnet-lite)
       (cd "$ROOT/tools/k8s" && CGO_ENABLED=0 $NICE go build -trimpath -ldflags "-s -w" -o "$d/kindnet-lite" ./cmd/kindnet-lite) ;;
     pause)

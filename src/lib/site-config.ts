@@ -9,6 +9,22 @@ export const REPO_URL = (process.env.REPO_URL ?? 'https://github.com/kubernetes-
 export const SITE_TITLE = 'Kubernetes Networking, Proven';
 /** Where cluster runs leave their report; the site only reads it. */
 export const REPORT_PATH = process.env.CLUSTER_REPORT ?? 'reports/cluster-validation.json';
+/** Where `npm run test:conformance` leaves its report (upstream's e2e suites on the cluster); the site only reads it. */
+export const CONFORMANCE_REPORT_PATH = process.env.CONFORMANCE_REPORT ?? 'reports/conformance.json';
+
+/** Site-relative paths of the site's own pages in src/pages/ (the sidebar, the pages and the link rules use these). */
+export const EXAMPLES_INDEX_PATH = '/examples/';
+export const VALIDATION_PATH = '/validation/';
+export const CONFORMANCE_PATH = '/conformance/';
+
+/**
+ * A site-relative path (`/examples/...`) as an href under the site's base
+ * path. Pages and components call it with no second argument, which is
+ * Astro's `import.meta.env.BASE_URL` (`/` outside an Astro build).
+ */
+export function withBase(sitePath: string, base: string = import.meta.env?.BASE_URL ?? '/'): string {
+  return base.replace(/\/+$/, '') + sitePath;
+}
 
 /** The published URL of one example file, e.g. `.../examples/services/clusterip-basic/service.yaml`. */
 export function rawFileUrl(examplePath: string, base = SITE_URL): string {

@@ -6,7 +6,7 @@
  * and EXAMPLES_DIR, into a temporary ASTRO_OUT_DIR. Grouped by fixture, as
  * withastro/starlight groups its tests.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,40 +14,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadExample } from '../../src/lib/examples/load.ts';
 import { checkLinks } from '../../src/lib/links/check-links.ts';
 import { PINS } from '../../src/lib/pins.ts';
+import { buildFixtureSite, fixtureSites as sites, type FixtureBuild as Build } from '../support/fixture-build.ts';
 import { root } from '../support/site.ts';
 
-const sites = path.join(root, 'test', 'fixtures', 'sites');
 const tmp = mkdtempSync(path.join(tmpdir(), 'bad-input-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Build {
-  status: number | null;
-  output: string;
-  outDir: string;
-  ms: number;
-}
-
-/** Builds fixture site `name` with scripts/build.ts into a fresh temporary folder. */
-function build(name: string, env: Record<string, string> = {}): Build {
-  const outDir = path.join(mkdtempSync(path.join(tmp, `${name}-`)), 'site');
-  const started = Date.now();
-  const r = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/build.ts'], {
-    cwd: root,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      FORCE_COLOR: '0',
-      NO_COLOR: '1',
-      CONTENT_DIR: path.join(sites, name, 'content'),
-      EXAMPLES_DIR: path.join(sites, name, 'examples'),
-      ASTRO_OUT_DIR: outDir,
-      // No cluster report unless a test gives one: the fixture must not pick up the repository's.
-      CLUSTER_REPORT: path.join(tmp, 'no-report.json'),
-      ...env,
-    },
-  });
-  return { status: r.status, output: `${r.stdout}\n${r.stderr}`, outDir, ms: Date.now() - started };
-}
+/** Builds fixture site `name` with scripts/build.ts into a fresh temporary folder (no reports unless `env` names one). */
+const build = (name: string, env: Record<string, string> = {}): Build => buildFixtureSite(name, tmp, env);
 
 /** The display path of a fixture file in messages (relative to the repository root, the build's cwd). */
 const rel = (name: string, file: string) => path.relative(root, path.join(sites, name, file));
@@ -119,7 +93,7 @@ describe('fixture: good', () => {
 
   test('builds, and the output folder is a whole site', () => {
     expect(b.status, b.output).toBe(0);
-    for (const f of ['index.html', 'guides/demo/index.html', 'examples/index.html', 'examples/demo/hello/index.html', 'validation/index.html', 'pagefind/pagefind.js', '404.html']) {
+    for (const f of ['index.html', 'guides/demo/index.html', 'examples/index.html', 'examples/demo/hello/index.html', 'validation/index.html', 'conformance/index.html', 'pagefind/pagefind.js', '404.html']) {
       expect(existsSync(path.join(b.outDir, f)), f).toBe(true);
     }
   });

@@ -17,7 +17,8 @@ import { loadExample, SPEC_FILE, type LoadedExample } from '../../src/lib/exampl
 import { PARSE_OPTIONS } from '../../src/lib/links/check-links.ts';
 import { distFileForRoute, exampleRoute } from '../../src/lib/links/site-pages.ts';
 import { badgeFor, readReport } from '../../src/lib/report/status.ts';
-import { REPORT_PATH } from '../../src/lib/site-config.ts';
+import { conformanceReportForBuild, specCounts } from '../../src/lib/conformance/load.ts';
+import { CONFORMANCE_PATH, CONFORMANCE_REPORT_PATH, REPORT_PATH } from '../../src/lib/site-config.ts';
 import { clusterFacts } from '../../src/lib/cluster-facts.ts';
 import { pins } from '../../src/lib/pins.ts';
 import { articles, dist, exampleIds, exRoot, root } from '../support/site.ts';
@@ -205,6 +206,25 @@ describe('validation state', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('upstream tests (the conformance page)', () => {
+  // The build read this same file; an invalid one would have failed it.
+  const report = conformanceReportForBuild(path.resolve(root, CONFORMANCE_REPORT_PATH));
+
+  test.runIf(!report)('without a conformance report, the page says no run is recorded and shows no result', () => {
+    const doc = page(CONFORMANCE_PATH);
+    expect(doc.querySelector('main')!.text.replace(/\s+/g, ' ')).toContain('No conformance run is recorded for this build');
+    expect(doc.querySelectorAll('main .sl-badge')).toHaveLength(0);
+  });
+
+  test.runIf(!!report)('with a conformance report, the page shows every suite and the run\'s totals', () => {
+    const doc = page(CONFORMANCE_PATH);
+    expect(doc.querySelectorAll('section[data-suite]').map((s) => s.getAttribute('data-suite'))).toEqual(report!.suites.map((s) => s.id));
+    const t = specCounts(report!.suites);
+    expect(doc.querySelectorAll('[data-conformance-totals] .sl-badge').map((b) => b.text.trim())).toEqual([`${t.passed} passed`, `${t.failed} failed`, `${t.skipped} skipped`]);
+    expect(doc.querySelector('[data-conformance-run]')!.text).toContain(report!.kubernetesVersion);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conformanceReport, specText, summariseGinkgo, summaryLine } from '../../src/lib/conformance/report.ts';
+import { conformanceReport, specText, summariseCyclonusJunit, summariseGinkgo, summaryLine } from '../../src/lib/conformance/report.ts';
 import { E2E_SUITES, skipExpression } from '../../src/lib/conformance/suites.ts';
 
 /** A Ginkgo v2 JSON report as e2e.test writes it, cut down to the fields read. */
@@ -77,5 +77,26 @@ describe('suites', () => {
     const base = { schemaVersion: 1, generatedAt: 'x', kubernetesVersion: 'v1', cni: 'c', kubeProxyMode: 'nftables', suites: [] };
     expect(conformanceReport.parse({ ...base, scope: 'ci' }).scope).toBe('ci');
     expect(() => conformanceReport.parse({ ...base, scope: 'some' })).toThrow();
+  });
+});
+
+describe('summariseCyclonusJunit on a cyclonus JUnit file', () => {
+  const xml = `<testsuite tests="3" failures="1" time="" name="cyclonus">
+    <properties></properties>
+    <testcase classname="" name="ingress: named port &amp; ipBlock peer" time=""></testcase>
+    <testcase classname="" name="egress: deny all" time="">
+        <failure message="" type=""></failure>
+    </testcase>
+    <testcase classname="" name="set pod labels &quot;a&quot;" time=""/>
+</testsuite>`;
+
+  it('lists passed and failed cases by name, unescaped', () => {
+    const s = summariseCyclonusJunit(xml);
+    expect(s.passed).toEqual(['ingress: named port & ipBlock peer', 'set pod labels "a"']);
+    expect(s.failed.map((f) => f.name)).toEqual(['egress: deny all']);
+  });
+
+  it('refuses a file that is not JUnit', () => {
+    expect(() => summariseCyclonusJunit('<html></html>')).toThrow(/no <testsuite>/);
   });
 });

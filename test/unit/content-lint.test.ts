@@ -148,6 +148,7 @@ describe('internal links', () => {
     '/',
     '/examples/',
     '/validation/',
+    '/conformance/',
     '/examples/services/clusterip-basic/',
     '/examples/services/clusterip-basic/service.yaml',
     '/examples/services/clusterip-basic/example.yaml',

@@ -57,7 +57,7 @@ describe('.github/workflows/pr.yml', () => {
     expect(ciLines.findIndex((l) => l.includes('bash scripts/test.sh'))).toBeLessThan(ciLines.findIndex((l) => /npm run/.test(l)));
     const npmScripts = (lines: string[]) => lines.flatMap((l) => [...l.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((m) => m[1]!));
     const ciSequence = npmScripts(ciLines.filter((l) => !/^\s*trap\b/.test(l)));
-    expect(ciSequence).toEqual(['cluster:up', 'test:cluster:smoke', 'test:cluster']);
+    expect(ciSequence).toEqual(['cluster:up', 'test:go', 'test:cluster:smoke', 'test:cluster', 'test:conformance']);
     expect(ci).toMatch(/trap '[^']*npm run (--silent )?cluster:down/);
     // The site job ran the README's test command; the cluster job runs the same npm scripts, in the same order.
     expect(runs(wf.jobs.site!)).toContain('bash scripts/test.sh');

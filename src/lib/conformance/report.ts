@@ -109,3 +109,23 @@ export function summariseGinkgo(json: unknown, focus: string, skips: SkipRule[])
 export function summaryLine(s: SuiteResult): string {
   return `${s.id}  ${s.passed.length} passed, ${s.failed.length} failed, ${s.skipped.length} skipped (${s.durationSeconds} s)`;
 }
+
+const XML_ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'", '&#39;': "'", '&#34;': '"', '&amp;': '&' };
+const unescapeXml = (s: string) => s.replace(/&(lt|gt|quot|apos|amp|#39|#34);/g, (e) => XML_ENTITIES[e]!);
+
+/**
+ * Summarises cyclonus' JUnit file (`--junit-results-file`): one testcase per
+ * generated case, failed when any cell of its reachability matrix differed
+ * from what the NetworkPolicy API prescribes.
+ */
+export function summariseCyclonusJunit(xml: string): Pick<SuiteResult, 'passed' | 'failed' | 'skipped'> {
+  if (!/<testsuite\b/.test(xml)) throw new Error('not a JUnit file: no <testsuite> element');
+  const passed: string[] = [];
+  const failed: SuiteResult['failed'] = [];
+  for (const m of xml.matchAll(/<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g)) {
+    const name = unescapeXml(/\bname="([^"]*)"/.exec(m[1]!)?.[1] ?? '');
+    if (/<failure\b/.test(m[3] ?? '')) failed.push({ name, message: 'the probed reachability differs from the expected truth table' });
+    else passed.push(name);
+  }
+  return { passed, failed, skipped: [] };
+}

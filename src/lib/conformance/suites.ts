@@ -6,6 +6,7 @@
 import type { SkipRule } from './report.ts';
 
 export interface E2eSuite {
+  kind: 'e2e';
   id: string;
   title: string;
   /** Ginkgo focus expression (a regular expression over the spec text). */
@@ -21,6 +22,7 @@ const NO_SCTP: SkipRule = { pattern: 'SCTP', reason: 'the kernel of these machin
 
 export const E2E_SUITES: E2eSuite[] = [
   {
+    kind: 'e2e',
     id: 'netpol',
     title: 'Kubernetes [sig-network] Netpol e2e suite: NetworkPolicy semantics, enforced by the cluster\'s CNI (kindnet-lite)',
     focus: '\\[sig-network\\] Netpol',
@@ -33,3 +35,37 @@ export const E2E_SUITES: E2eSuite[] = [
 export function skipExpression(s: E2eSuite): string {
   return s.skips.map((k) => k.pattern).join('|');
 }
+
+/**
+ * cyclonus generates NetworkPolicy cases (policies, pod and namespace label
+ * changes), probes every pod pair on every port and protocol, and compares the
+ * matrix with the API's semantics. Its full set (about 110 cases) takes some
+ * two hours on these 2-core machines, so the suite runs the tags below.
+ */
+export interface CyclonusSuite {
+  kind: 'cyclonus';
+  id: string;
+  title: string;
+  /** Arguments after `cyclonus generate`, besides the kubeconfig and output file. */
+  args: string[];
+  inCi: boolean;
+}
+
+/** Namespaces cyclonus creates and labels (x, y, z by default; prefixed to be recognisable). */
+export const CYCLONUS_NAMESPACES = ['cyclonus-x', 'cyclonus-y', 'cyclonus-z'];
+
+export const CYCLONUS_SUITE: CyclonusSuite = {
+  kind: 'cyclonus',
+  id: 'cyclonus',
+  title: 'cyclonus generated NetworkPolicy cases (ipBlock peers, named ports, policy updates, pod label changes), TCP and UDP',
+  args: [
+    '--server-protocol=TCP,UDP', // no SCTP in this kernel
+    '--include=peer-ipblock,named-port,update-policy,set-pod-labels',
+    `--namespace=${CYCLONUS_NAMESPACES.join(',')}`,
+    '--cleanup-namespaces',
+  ],
+  inCi: false,
+};
+
+export type Suite = E2eSuite | CyclonusSuite;
+export const SUITES: Suite[] = [...E2E_SUITES, CYCLONUS_SUITE];

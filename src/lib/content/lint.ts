@@ -7,8 +7,8 @@
  * - personal data: no e-mail address or phone number in an article or an
  *   example file;
  * - internal links: every Markdown link and href starting with `/` points at
- *   an article, an example page or file, /examples/, /validation/, or a file
- *   in public/;
+ *   an article, an example page or file, /examples/, /validation/,
+ *   /conformance/, or a file in public/;
  * - commands: every `kubectl` command in a shell code block equals a command
  *   an example's check renders, or an apply command the Example component
  *   prints, so the article cannot show a command CI did not run;
@@ -19,7 +19,7 @@ import { parse as parseYaml } from 'yaml';
 import { applyCommands, renderCheck } from '../checks/commands.ts';
 import type { LoadedExample } from '../examples/load.ts';
 import type { Problem } from '../problems.ts';
-import { examplePagePath, rawFilePath, rawFileUrl } from '../site-config.ts';
+import { CONFORMANCE_PATH, EXAMPLES_INDEX_PATH, examplePagePath, rawFilePath, rawFileUrl, VALIDATION_PATH } from '../site-config.ts';
 
 /* ------------------------------------------------------------------ */
 /* positions                                                           */
@@ -261,7 +261,7 @@ export interface LinkTargets {
 
 /** Everything an internal link may point at. */
 export function linkTargets(opts: { articleRoutes: string[]; examples: Pick<LoadedExample, 'id' | 'files'>[]; publicFiles: string[] }): LinkTargets {
-  const paths = new Set<string>(['/', '/examples/', '/validation/']);
+  const paths = new Set<string>(['/', EXAMPLES_INDEX_PATH, VALIDATION_PATH, CONFORMANCE_PATH]);
   for (const r of opts.articleRoutes) paths.add(r);
   for (const ex of opts.examples) {
     paths.add(examplePagePath(ex.id));
