@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { conformanceReport, summariseCyclonusJunit, summariseGinkgo, summaryLine, type ConformanceReport, type SuiteResult } from '../src/lib/conformance/report.ts';
-import { skipExpression, SUITES, type CyclonusSuite, type E2eSuite, type Suite } from '../src/lib/conformance/suites.ts';
-import { PINS } from '../src/lib/pins.ts';
+import { CYCLONUS_AGNHOST_IMAGE, skipExpression, SUITES, type CyclonusSuite, type E2eSuite, type Suite } from '../src/lib/conformance/suites.ts';
+import { AGNHOST_IMAGE, PINS } from '../src/lib/pins.ts';
 
 const root = process.cwd();
 const usage = `usage: npm run test:conformance -- [--ci] [--suite ID ...] [--report FILE]
@@ -107,14 +107,14 @@ async function runSuite(s: E2eSuite, dir: string): Promise<SuiteResult> {
 }
 
 /**
- * cyclonus' probe pods name agnhost:2.43; the cluster holds the pinned agnhost
- * only, so each node's containerd gets that image under the old tag as well.
+ * cyclonus' probe pods name an older agnhost tag; the cluster holds the pinned
+ * agnhost only, so each node's containerd gets that image under the old tag too.
  */
 function tagAgnhostForCyclonus(): void {
   const nodes = execFileSync(kubectl, ['--kubeconfig', kubeconfig, 'get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}'], { encoding: 'utf8' }).trim().split(/\s+/);
   for (const node of nodes) {
     execFileSync('docker', ['exec', node, 'ctr', '-n', 'k8s.io', 'images', 'tag', '--force',
-      `registry.k8s.io/e2e-test-images/agnhost:${PINS.AGNHOST_VERSION}`, 'registry.k8s.io/e2e-test-images/agnhost:2.43'], { stdio: 'ignore' });
+      AGNHOST_IMAGE, CYCLONUS_AGNHOST_IMAGE], { stdio: 'ignore' });
   }
 }
 

@@ -130,7 +130,11 @@ describe('agnhost, the one image of the examples', () => {
       read(f)
         .split('\n')
         .forEach((line, i) => {
-          for (const m of line.matchAll(/agnhost:(\d[\w.-]*)/g)) if (m[1] !== PINS.AGNHOST_VERSION) bad.push(`${f}:${i + 1}: agnhost:${m[1]}`);
+          for (const m of line.matchAll(/agnhost:(\d[\w.-]*)/g)) {
+            // cyclonus v0.5.6 hard-codes its probe image's tag; the conformance runner retags the pinned image to it
+            if (f === 'src/lib/conformance/suites.ts' && m[1] === '2.43') continue;
+            if (m[1] !== PINS.AGNHOST_VERSION) bad.push(`${f}:${i + 1}: agnhost:${m[1]}`);
+          }
         });
     }
     expect(bad, `the pinned tag is ${PINS.AGNHOST_VERSION} (AGNHOST_VERSION in ${PINS_PATH})`).toEqual([]);

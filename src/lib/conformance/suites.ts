@@ -51,6 +51,13 @@ export interface CyclonusSuite {
   inCi: boolean;
 }
 
+/**
+ * The probe image cyclonus v0.5.6 asks for (pkg/connectivity/probe/pod.go
+ * hard-codes this tag). The runner gives the pinned agnhost that name on
+ * every node before cyclonus starts.
+ */
+export const CYCLONUS_AGNHOST_IMAGE = 'registry.k8s.io/e2e-test-images/agnhost:2.43';
+
 /** Namespaces cyclonus creates and labels (x, y, z by default; prefixed to be recognisable). */
 export const CYCLONUS_NAMESPACES = ['cyclonus-x', 'cyclonus-y', 'cyclonus-z'];
 
