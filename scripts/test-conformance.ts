@@ -78,7 +78,13 @@ function runTool(bin: string, args: string[], env: NodeJS.ProcessEnv = process.e
 }
 
 /** Runs one e2e suite; resolves to its summary. Ginkgo's own progress goes to the console. */
+let testImagesLoaded = false;
 async function runSuite(s: E2eSuite, dir: string): Promise<SuiteResult> {
+  if (s.needsTestImages && !testImagesLoaded) {
+    console.log('[conformance] building and loading the conformance-only images');
+    sh('scripts/cluster/build-test-images.sh');
+    testImagesLoaded = true;
+  }
   const json = path.join(dir, `${s.id}.json`);
   const skip = skipExpression(s);
   const args = [

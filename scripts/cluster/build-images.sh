@@ -33,6 +33,8 @@ static_base() { # DIR: a distroless-like tree
 agnhost_extras() {
   local d="$1"
   install -m 0755 "$MUSL_TOOLS/getent" "$d/usr/bin/getent"
+  # upstream adds a CoreDNS release as /coredns (DNS e2e tests run it); here: the pinned CoreDNS
+  install -m 0755 "$(comp coredns)" "$d/coredns"
   ln -sf agnhost "$d/agnhost-2"
   mkdir -p "$d/uploads"
   echo 'user-defined-in-image:x:1000:1000::/home/user-defined-in-image:/bin/sh' >> "$d/etc/passwd"
@@ -47,7 +49,7 @@ image() {
   # SKIP_IMAGES="traefik ..." leaves images out (for iterating on the node image only)
   [[ " ${SKIP_IMAGES:-} " == *" $name "* ]] && return 0
   local k; k=$( { echo "$tag $base $dest $*"; sha256sum "$bin"; [[ $base == net ]] && echo "$NET_ROOTFS";
-    [[ $base == agnhost ]] && { echo "$AGNHOST_ROOTFS"; sha256sum "$MUSL_TOOLS/getent"; }; cat "$0"; } | sha256sum | cut -c1-12)
+    [[ $base == agnhost ]] && { echo "$AGNHOST_ROOTFS"; sha256sum "$MUSL_TOOLS/getent" "$(comp coredns)"; }; cat "$0"; } | sha256sum | cut -c1-12)
   local out="$CACHE/images/$name-$k.tar"
   if [[ -f "$out" ]]; then echo "$out"; return; fi
   local s=$(date +%s) d="$CACHE/images/$name.rootfs"

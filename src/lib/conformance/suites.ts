@@ -15,6 +15,8 @@ export interface E2eSuite {
   skips: SkipRule[];
   /** Part of the subset `.ci/run` runs (`npm run test:conformance -- --ci`). */
   inCi: boolean;
+  /** Needs the conformance-only images of scripts/cluster/build-test-images.sh loaded first. */
+  needsTestImages?: boolean;
 }
 
 /** The kernel of these machines is built without SCTP (CONFIG_IP_SCTP is not set). */
@@ -28,6 +30,22 @@ export const E2E_SUITES: E2eSuite[] = [
     focus: '\\[sig-network\\] Netpol',
     skips: [NO_SCTP],
     inCi: true,
+  },
+  {
+    kind: 'e2e',
+    id: 'sig-network-conformance',
+    title: 'Kubernetes [sig-network] [Conformance] tests: Services, DNS, EndpointSlices, proxy, host ports',
+    focus: '\\[sig-network\\].*\\[Conformance\\]',
+    skips: [
+      NO_SCTP,
+      {
+        pattern: 'should create Endpoints for Pods matching a Service|should create Endpoints and EndpointSlices for Pods matching a Service',
+        reason: 'runs the e2e nginx image (nginx:1.27-alpine upstream), which the project does not build',
+      },
+    ],
+    /** Needs the glibc-dns-testing image (scripts/cluster/build-test-images.sh). */
+    needsTestImages: true,
+    inCi: false,
   },
 ];
 
