@@ -9,6 +9,7 @@ ensure)
     rt=$(docker info --format '{{.DefaultRuntime}}' 2>/dev/null || true)
     log "dockerd already running (default runtime: $rt)"
     [[ "$rt" == nosysres ]] || log "WARNING: default runtime is not nosysres; privileged nodes may fail"
+    [[ -f "$state/owned" ]] || log "WARNING: dockerd was not started by cluster:up, so containers may not use the stand-in DNS at $UPSTREAM_DNS_IP; names outside the cluster then fail with SERVFAIL instead of NXDOMAIN"
     exit 0
   fi
   need=()
@@ -22,7 +23,9 @@ ensure)
   fi
   install -m 0755 "$CLUSTER_DIR/runc-nosysres" "$state/runc-nosysres"
   log "starting dockerd (log: $state/dockerd.log)"
+  # --bip/--dns: every container's upstream DNS is the stand-in of upstream-dns.sh
   setsid dockerd --add-runtime "nosysres=$state/runc-nosysres" --default-runtime nosysres \
+    --bip "$UPSTREAM_DNS_IP/16" --dns "$UPSTREAM_DNS_IP" \
     --pidfile "$state/dockerd.pid" >"$state/dockerd.log" 2>&1 < /dev/null &
   echo started-by-cluster-up > "$state/owned"
   for i in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done

@@ -20,5 +20,6 @@ if docker info >/dev/null 2>&1; then
   # above and kind's own delete remove the nodes' anonymous /var volumes)
 fi
 rm -f "$CACHE/kubeconfig"
+"$CLUSTER_DIR/upstream-dns.sh" stop
 "$CLUSTER_DIR/dockerd.sh" stop
 log "cluster down"

@@ -28,3 +28,8 @@ step() {
   "$@"
   log "step $name: done in $(( $(date +%s) - s ))s"
 }
+
+# The cluster's stand-in for the internet's DNS (upstream-dns.sh), on the host's
+# docker0 address, which dockerd.sh fixes with --bip and hands to every container
+# (so to Docker's embedded DNS in the nodes, so to CoreDNS's `forward`) with --dns.
+UPSTREAM_DNS_IP=172.17.0.1

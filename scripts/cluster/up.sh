@@ -9,6 +9,7 @@ step docker "$CLUSTER_DIR/dockerd.sh" ensure
 command -v go >/dev/null || die "Go is required (go 1.26 on these machines)"
 step k8s-binaries "$CLUSTER_DIR/build-k8s.sh" >/dev/null
 step components "$CLUSTER_DIR/build-components.sh" all
+step upstream-dns "$CLUSTER_DIR/upstream-dns.sh" start
 step node-image bash -c "\"$CLUSTER_DIR/build-node-image.sh\" > \"$CACHE/node-image.txt\""
 IMAGE="$(cat "$CACHE/node-image.txt")"
 KIND="$("$CLUSTER_DIR/build-components.sh" path kind)"

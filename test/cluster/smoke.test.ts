@@ -368,6 +368,21 @@ describe('the cluster is the one the pages describe', () => {
   });
 });
 
+describe('names outside the cluster', () => {
+  // CoreDNS forwards them upstream. On a reader's cluster the internet's DNS says
+  // NXDOMAIN for a top-level domain that does not exist; here a stand-in on the
+  // host (scripts/cluster/upstream-dns.sh) says the same, and nothing leaves the
+  // machine. Without it the answer would be SERVFAIL, which resolvers treat
+  // differently from NXDOMAIN.
+  it('get NXDOMAIN, as from real DNS, not SERVFAIL', async () => {
+    const r = await exec(KUBECTL, ['--kubeconfig', KUBECONFIG, 'exec', '-n', ns, 'client', '--', 'nslookup', `web.${ns}.`]).catch(
+      (e) => ({ stdout: `${e.stdout}${e.stderr}` }),
+    );
+    expect(r.stdout).toMatch(/NXDOMAIN/);
+    expect(r.stdout).not.toMatch(/SERVFAIL/);
+  });
+});
+
 describe('the host-side egress guard', () => {
   // Traffic from the cluster may not leave this machine. The guard sits on the
   // host (outside the cluster), so it decides no check: this reads the rule
