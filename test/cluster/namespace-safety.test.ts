@@ -10,15 +10,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterReport } from '../../src/lib/report/schema.ts';
 import { foreignNamespaceReason, RUN_LABEL } from '../../src/lib/runner/namespace.ts';
+import { clusterEnv, root, tsx } from '../support/cluster-env.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const cache = path.join(root, '.cache/cluster');
-const env = {
-  ...process.env,
-  KUBECONFIG: process.env.KUBECONFIG ?? path.join(cache, 'kubeconfig'),
-  KUBECTL: process.env.KUBECTL ?? path.join(cache, 'bin-links/kubectl'),
-};
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+const env = clusterEnv;
 const work = mkdtempSync(path.join(tmpdir(), 'namespace-safety-'));
 
 const id = 'services/clusterip-basic';

@@ -9,15 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ClusterReport } from '../../src/lib/report/schema.ts';
+import { clusterEnv, root, tsx } from '../support/cluster-env.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const cache = path.join(root, '.cache/cluster');
-const env = {
-  ...process.env,
-  KUBECONFIG: process.env.KUBECONFIG ?? path.join(cache, 'kubeconfig'),
-  KUBECTL: process.env.KUBECTL ?? path.join(cache, 'bin-links/kubectl'),
-};
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+const env = clusterEnv;
 const work = mkdtempSync(path.join(tmpdir(), 'runner-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
