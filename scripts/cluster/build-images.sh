@@ -8,14 +8,16 @@ K8S_BIN="$("$CLUSTER_DIR/build-k8s.sh")/bin"
 comp() { "$CLUSTER_DIR/build-components.sh" path "$1"; }
 NET_PKGS=iptables,nftables,conntrack,ipset,iproute2,curl,bind9-dnsutils,netcat-openbsd,ca-certificates,libcap2-bin,bash,procps
 NET_ROOTFS="$("$CLUSTER_DIR/build-rootfs.sh" net "$NET_PKGS")"
-# agnhost: the tools the upstream Alpine image has that checks and readers use.
-# curl and nslookup/dig resolve as upstream's do (upstream curl uses c-ares, which
-# walks the search list in glibc's order; BIND's tools use their own resolver);
-# getent is musl's (build-musl-tools.sh). No netcat: upstream's is musl-linked
-# and a glibc one would resolve differently.
-AGNHOST_PKGS=curl,bind9-dnsutils,iproute2,bash,ca-certificates,socat,iperf,procps
+# agnhost: the tools the upstream Alpine image has that checks, readers and
+# upstream's own e2e tests use. curl and nslookup/dig resolve as upstream's do
+# (upstream curl uses c-ares, which walks the search list in glibc's order;
+# BIND's tools use their own resolver); getent is musl's (build-musl-tools.sh).
+# netcat is Debian's (glibc): upstream's e2e tests run `nc`, and Debian serves no
+# sources to link it against musl; README.md says where that differs.
+AGNHOST_PKGS=curl,bind9-dnsutils,iproute2,bash,ca-certificates,socat,iperf,procps,netcat-openbsd
 AGNHOST_ROOTFS="$("$CLUSTER_DIR/build-rootfs.sh" agnhost "$AGNHOST_PKGS")"
 MUSL_TOOLS="$("$CLUSTER_DIR/build-musl-tools.sh")"
+K8S_SRC="$(cd /tmp && go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | jq -r .Dir)"
 PATHENV='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 mkdir -p "$CACHE/images"
 
@@ -35,6 +37,8 @@ agnhost_extras() {
   install -m 0755 "$MUSL_TOOLS/getent" "$d/usr/bin/getent"
   # upstream adds a CoreDNS release as /coredns (DNS e2e tests run it); here: the pinned CoreDNS
   install -m 0755 "$(comp coredns)" "$d/coredns"
+  # and porter's test certificate, from the same Kubernetes source (e2e proxy tests serve TLS with it)
+  install -m 0644 "$K8S_SRC/test/images/agnhost/porter/localhost.crt" "$K8S_SRC/test/images/agnhost/porter/localhost.key" "$d/"
   ln -sf agnhost "$d/agnhost-2"
   mkdir -p "$d/uploads"
   echo 'user-defined-in-image:x:1000:1000::/home/user-defined-in-image:/bin/sh' >> "$d/etc/passwd"
