@@ -89,6 +89,9 @@ describe('runExample', () => {
     expect(r.checks.map((x) => x.attempts)).toEqual([2, 1]);
     expect(c.clock.sleeps).toEqual([3000]);
     expect(logged).toContain('  ✓ demo/two-docs: the client reaches web (HTTP 200, 2 attempts, 0.0 s)');
+    // what the failed attempt saw is on record, so a retry can be explained
+    expect(logged.filter((l) => l.startsWith('    retry: '))).toHaveLength(1);
+    expect(logged.find((l) => l.startsWith('    retry: '))).toMatch(/^    retry: demo\/two-docs: the client reaches web: attempt 1 failed \(curl exited 7: .*Couldn't connect to server\)$/);
   });
 
   test('a blocked check that keeps connecting fails after every attempt; all but the first count as retries', async () => {

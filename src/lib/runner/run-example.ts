@@ -112,7 +112,11 @@ export async function runExample(example: LoadedExample, o: RunnerOptions): Prom
           last = await o.kubectl.run(rendered.argv.slice(1), { timeoutMs: 45_000 });
           verdict = evaluate(check, last, ns);
           if (verdict.passed) break;
-          if (attempts < o.maxAttempts) await clock.sleep(o.retryDelayMs);
+          if (attempts < o.maxAttempts) {
+            // a retry hides a race the barrier should have closed: say what the failed attempt saw
+            o.log(`    retry: ${example.id}: ${check.name}: attempt ${attempts} failed (${verdict.reason})`);
+            await clock.sleep(o.retryDelayMs);
+          }
         }
         result.retries += attempts - 1;
         result.checks.push({ name: check.name, status: verdict.passed ? 'passed' : 'failed', durationMs: last!.durationMs, attempts, output: excerpt(last!) });
