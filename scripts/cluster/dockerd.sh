@@ -24,7 +24,9 @@ ensure)
   install -m 0755 "$CLUSTER_DIR/runc-nosysres" "$state/runc-nosysres"
   log "starting dockerd (log: $state/dockerd.log)"
   # --bip/--dns: every container's upstream DNS is the stand-in of upstream-dns.sh
+  # DOCKER_DATA_ROOT: a fresh image store, e.g. to measure a cold run beside a warm one.
   setsid dockerd --add-runtime "nosysres=$state/runc-nosysres" --default-runtime nosysres \
+    ${DOCKER_DATA_ROOT:+--data-root "$DOCKER_DATA_ROOT"} \
     --bip "$UPSTREAM_DNS_IP/16" --dns "$UPSTREAM_DNS_IP" \
     --pidfile "$state/dockerd.pid" >"$state/dockerd.log" 2>&1 < /dev/null &
   echo started-by-cluster-up > "$state/owned"
