@@ -19,6 +19,11 @@ export default defineConfig({
       lastUpdated: false,
       pagefind: true,
       customCss: ['./src/styles/site.css'],
+      // Code blocks hide no text: a long manifest line or command wraps inside
+      // the frame instead of running past its right edge, and its continuation
+      // starts at the line's own indentation (copying still gives the original
+      // lines). test/browser/code-blocks.test.ts checks it at 1400x900.
+      expressiveCode: { defaultProps: { wrap: true, preserveIndent: true } },
       sidebar: [
         // Starlight resolves autogenerate directories against each entry's file path,
         // which for a collection outside src/content/docs is the path from the project root.

@@ -1,35 +1,52 @@
 /**
- * npm run bench:validate -- [--resources N] [--runs R] [--no-kubeconform]
+ * npm run bench:validate -- [--resources N] [--runs R] [--only a,b] [--no-kubeconform] [--out report.json]
  *
- * Generates a realistic corpus (default 50,000 resources in multi-document
- * files, src/lib/validator/bench-corpus.ts) under .cache/bench-validate/,
- * builds kubeconform (pinned in src/lib/validator/versions.ts) with
- * `go install` into .cache/bin/, exports JSON schemas for it from the same
- * compact schema this validator uses, then runs both tools on the same corpus
- * R times, alternating, each as its own process under /usr/bin/time, and
- * reports wall time, resources per second, CPU time and peak memory (max
- * RSS) of each, and the ratio. Not part of `npm test`.
+ * Runs this validator and kubeconform (pinned in src/lib/validator/versions.ts,
+ * built with `go install` into .cache/bin/, `-strict`, JSON schemas exported
+ * from the same compact schema) side by side on four corpora, R times each,
+ * alternating, each run its own process under /usr/bin/time:
+ *
+ * - small: one small file (what start-up costs);
+ * - real: upstream manifests nobody here wrote, copied at bench time from the
+ *   Go module cache (fetched through the module proxy when missing, never
+ *   committed): the Gateway API release's examples/ and the Kubernetes
+ *   release's test/e2e/testing-manifests and test/fixtures/doc-yaml;
+ * - synthetic: the generated corpus (default 50,000 resources in
+ *   multi-document files, src/lib/validator/bench-corpus.ts);
+ * - large-file: one generated 10.5 MB multi-document file.
+ *
+ * Reports wall time and peak memory (max RSS), median of R, with the ratios,
+ * and the validator's errors and warnings on the real corpus by rule, each
+ * error listed. Not part of `npm test`. The validator runs as `npm run
+ * validate` does (node scripts/validate.mjs, the prebuilt bundle).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generateCorpus } from '../src/lib/validator/bench-corpus.ts';
+import { generateCorpus, generateLargeFile } from '../src/lib/validator/bench-corpus.ts';
+import { ensureKubeconform } from './lib/kubeconform.ts';
 import { exportKubeconformSchemas } from '../src/lib/validator/json-schema-export.ts';
-import { ensureSchemaFile, loadSchemaBundle, REPO_ROOT, writeFileAtomic } from '../src/lib/validator/schema-cache.ts';
-import { KUBECONFORM_VERSION, KUBERNETES_VERSION, SCHEMA_FORMAT, GATEWAY_API_VERSION } from '../src/lib/validator/versions.ts';
+import { ensureSchemaFile, goModuleDir, loadSchemaBundle, REPO_ROOT, writeFileAtomic } from '../src/lib/validator/schema-cache.ts';
+import { GATEWAY_API_MODULE, KUBECONFORM_VERSION, KUBERNETES_MODULE, KUBERNETES_VERSION, SCHEMA_FORMAT, GATEWAY_API_VERSION } from '../src/lib/validator/versions.ts';
 
 const CORPUS_VERSION = 1;
 
+const CORPORA = ['small', 'real', 'synthetic', 'large-file'] as const;
+type CorpusName = (typeof CORPORA)[number];
+
 interface Options {
+  /** Resources of the synthetic corpus. */
   resources: number;
   runs: number;
   kubeconform: boolean;
+  /** Corpora to run, in this order. */
+  only: CorpusName[];
   out?: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { resources: 50_000, runs: 3, kubeconform: true };
+  const o: Options = { resources: 50_000, runs: 3, kubeconform: true, only: [...CORPORA] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = () => {
@@ -40,9 +57,15 @@ function parseArgs(argv: string[]): Options {
     if (a === '--resources') o.resources = Number(next());
     else if (a === '--runs') o.runs = Number(next());
     else if (a === '--no-kubeconform') o.kubeconform = false;
+    else if (a === '--only') {
+      const list = next().split(',');
+      const bad = list.filter((x) => !CORPORA.includes(x as CorpusName));
+      if (bad.length) fail(`--only takes ${CORPORA.join(', ')}; not ${bad.join(', ')}`);
+      o.only = list as CorpusName[];
+    }
     else if (a === '--out') o.out = next();
     else if (a === '-h' || a === '--help') {
-      console.log('usage: npm run bench:validate -- [--resources N] [--runs R] [--no-kubeconform] [--out report.json]');
+      console.log(`usage: npm run bench:validate -- [--resources N] [--runs R] [--only ${CORPORA.join(',')}] [--no-kubeconform] [--out report.json]`);
       process.exit(0);
     } else fail(`unknown option ${a}`);
   }
@@ -59,13 +82,24 @@ function fail(msg: string): never {
 const log = (s: string) => console.error(`bench: ${s}`);
 const base = path.join(REPO_ROOT, '.cache', 'bench-validate');
 
-function ensureCorpus(n: number): { dir: string; files: number; bytes: number; resources: number } {
+interface Corpus {
+  name: CorpusName;
+  /** What is passed to both tools: a folder or a file. */
+  path: string;
+  files: number;
+  bytes: number;
+  /** Where it comes from, for the report. */
+  what: string;
+}
+
+function ensureSynthetic(n: number): Corpus {
   const dir = path.join(base, `corpus-${n}`);
   // The marker lives next to the corpus, not in it: kubeconform reads every .json file it finds.
   const marker = `${dir}.json`;
+  const what = `generated: ${n} resources in multi-document files (src/lib/validator/bench-corpus.ts)`;
   if (existsSync(marker)) {
     const m = JSON.parse(readFileSync(marker, 'utf8'));
-    if (m.version === CORPUS_VERSION) return { dir, ...m };
+    if (m.version === CORPUS_VERSION) return { name: 'synthetic', path: dir, files: m.files, bytes: m.bytes, what };
   }
   log(`generating a corpus of ${n} resources in ${path.relative(process.cwd(), dir)}`);
   rmSync(dir, { recursive: true, force: true });
@@ -81,24 +115,66 @@ function ensureCorpus(n: number): { dir: string; files: number; bytes: number; r
     resources += f.resources;
   }
   writeFileSync(marker, JSON.stringify({ version: CORPUS_VERSION, files, bytes, resources }));
-  return { dir, files, bytes, resources };
+  return { name: 'synthetic', path: dir, files, bytes, what };
 }
 
-function ensureKubeconform(): string {
-  const binDir = path.join(REPO_ROOT, '.cache', 'bin');
-  const bin = path.join(binDir, 'kubeconform');
-  const marker = `${bin}.version`;
-  if (existsSync(bin) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === KUBECONFORM_VERSION) return bin;
-  log(`building kubeconform ${KUBECONFORM_VERSION} (go install) into ${path.relative(process.cwd(), binDir)}`);
-  mkdirSync(binDir, { recursive: true });
-  const r = spawnSync('nice', ['-n', '10', 'go', 'install', `github.com/yannh/kubeconform/cmd/kubeconform@${KUBECONFORM_VERSION}`], {
-    cwd: os.tmpdir(),
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, GOBIN: binDir, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
-  });
-  if (r.status !== 0) fail('go install of kubeconform failed');
-  writeFileSync(marker, `${KUBECONFORM_VERSION}\n`);
-  return bin;
+function ensureSmall(): Corpus {
+  const file = path.join(base, 'small', 'app.yaml');
+  const [, app] = [...generateCorpus(13)];
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== app!.text) writeFileAtomic(file, app!.text);
+  return { name: 'small', path: file, files: 1, bytes: Buffer.byteLength(app!.text), what: 'one generated file: a Deployment and its Service, ConfigMap, Secret, ... (10 resources)' };
+}
+
+function ensureLargeFile(): Corpus {
+  const file = path.join(base, 'large-file', 'large.yaml');
+  const big = generateLargeFile(10.5e6);
+  if (!existsSync(file) || statSync(file).size !== Buffer.byteLength(big.text)) writeFileAtomic(file, big.text);
+  return { name: 'large-file', path: file, files: 1, bytes: Buffer.byteLength(big.text), what: `one generated file of ${big.resources} resources` };
+}
+
+/** Upstream folders copied into the real corpus: module, version, folder inside the module. */
+const REAL_SOURCES: Array<[string, string, string]> = [
+  [GATEWAY_API_MODULE, GATEWAY_API_VERSION, 'examples'],
+  [KUBERNETES_MODULE, KUBERNETES_VERSION, 'test/e2e/testing-manifests'],
+  [KUBERNETES_MODULE, KUBERNETES_VERSION, 'test/fixtures/doc-yaml'],
+];
+
+/** YAML files below `dir`. */
+function yamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...yamlFiles(p));
+    else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+function ensureReal(): Corpus {
+  const dir = path.join(base, 'real');
+  const marker = `${dir}.json`;
+  const what = REAL_SOURCES.map(([m, v, sub]) => `${m}@${v} ${sub}/`).join(', ');
+  if (existsSync(marker)) {
+    const m = JSON.parse(readFileSync(marker, 'utf8'));
+    if (m.version === CORPUS_VERSION && m.what === what) return { name: 'real', path: dir, files: m.files, bytes: m.bytes, what };
+  }
+  log(`copying upstream manifests into ${path.relative(process.cwd(), dir)} (${what})`);
+  rmSync(dir, { recursive: true, force: true });
+  let files = 0;
+  let bytes = 0;
+  for (const [module, version, sub] of REAL_SOURCES) {
+    const from = path.join(goModuleDir(module, version, log), sub);
+    for (const f of yamlFiles(from)) {
+      const to = path.join(dir, `${module}@${version}`, sub, path.relative(from, f));
+      mkdirSync(path.dirname(to), { recursive: true });
+      // Module cache files are read-only; the copy need not be.
+      writeFileSync(to, readFileSync(f));
+      files++;
+      bytes += statSync(f).size;
+    }
+  }
+  writeFileSync(marker, JSON.stringify({ version: CORPUS_VERSION, what, files, bytes }));
+  return { name: 'real', path: dir, files, bytes, what };
 }
 
 function ensureKubeconformSchemas(): string {
@@ -154,91 +230,138 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+interface JsonReport {
+  files: number;
+  resources: number;
+  problems: Array<{ file: string; line: number; column: number; rule: string; severity: string; message: string }>;
+}
+
+interface KubeconformReport {
+  resources?: Array<{ filename: string; kind?: string; name?: string; status: string; msg: string }>;
+  summary: Record<string, number>;
+}
+
+interface Summary {
+  wallSecondsMedian: number;
+  wallSecondsMin: number;
+  cpuSecondsMedian: number;
+  peakRssMB: number;
+}
+
+function summarize(runs: Run[]): Summary {
+  return {
+    wallSecondsMedian: Number(median(runs.map((r) => r.wall)).toFixed(3)),
+    wallSecondsMin: Number(Math.min(...runs.map((r) => r.wall)).toFixed(3)),
+    cpuSecondsMedian: Number(median(runs.map((r) => r.cpu)).toFixed(2)),
+    peakRssMB: Number((median(runs.map((r) => r.maxRssKb)) / 1024).toFixed(0)),
+  };
+}
+
+/** Counts of a validator report: errors and warnings by rule. */
+function countByRule(report: JsonReport): { errors: number; warnings: number; byRule: Record<string, number> } {
+  const byRule: Record<string, number> = {};
+  let errors = 0;
+  let warnings = 0;
+  for (const p of report.problems) {
+    if (p.severity === 'error') errors++;
+    else warnings++;
+    const k = `${p.severity} ${p.rule}`;
+    byRule[k] = (byRule[k] ?? 0) + 1;
+  }
+  return { errors, warnings, byRule };
+}
+
+/** The Node flags `npm run validate` runs with (package.json `scripts.validate`: `node <flags> scripts/validate.mjs`). */
+function validateNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const words = (pkg.scripts?.validate ?? '').split(/\s+/);
+  const at = words.indexOf('scripts/validate.mjs');
+  if (words[0] !== 'node' || at < 0) fail(`package.json scripts.validate is not "node [flags] scripts/validate.mjs": ${pkg.scripts?.validate}`);
+  return words.slice(1, at);
+}
+
 function main(): void {
   const o = parseArgs(process.argv.slice(2));
   ensureSchemaFile();
-  const corpus = ensureCorpus(o.resources);
-  const tsxLoader = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-  const ours = {
-    cmd: process.execPath,
-    args: ['--import', existsSync(tsxLoader) ? tsxLoader : 'tsx', path.join(REPO_ROOT, 'scripts', 'validate.ts'), '--format', 'json', corpus.dir],
-  };
-  let kc: { cmd: string; args: string[] } | undefined;
+  const launcher = path.join(REPO_ROOT, 'scripts', 'validate.mjs');
+  const nodeFlags = validateNodeFlags();
+  const ours = (target: string) => ({ cmd: process.execPath, args: [...nodeFlags, launcher, '--format', 'json', target] });
+  let kc: ((target: string) => { cmd: string; args: string[] }) | undefined;
   if (o.kubeconform) {
-    const bin = ensureKubeconform();
-    const schemas = ensureKubeconformSchemas();
-    kc = {
-      cmd: bin,
-      args: [
-        '-strict',
-        '-summary',
-        '-output',
-        'json',
-        '-kubernetes-version',
-        KUBERNETES_VERSION.replace(/^v/, ''),
-        '-schema-location',
-        `${schemas}/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json`,
-        corpus.dir,
-      ],
-    };
-  }
-  log(`corpus: ${corpus.resources} resources in ${corpus.files} files (${(corpus.bytes / 1e6).toFixed(1)} MB); ${o.runs} run(s) each, alternating; ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const oursRuns: Run[] = [];
-  const kcRuns: Run[] = [];
-  let oursResources = 0;
-  let kcSummary: Record<string, number> | undefined;
-  for (let i = 0; i < o.runs; i++) {
-    const a = measure(ours.cmd, ours.args);
-    const report = JSON.parse(a.stdout) as { files: number; resources: number; problems: Array<{ severity: string; message: string; file: string }> };
-    oursResources = report.resources;
-    const errors = report.problems.filter((p) => p.severity === 'error');
-    if (errors.length) log(`validator reported ${errors.length} errors on the corpus, first: ${errors[0]!.file}: ${errors[0]!.message}`);
-    oursRuns.push(a);
-    log(`run ${i + 1}: validator   ${a.wall.toFixed(2)} s, ${(a.maxRssKb / 1024).toFixed(0)} MB`);
-    if (kc) {
-      const b = measure(kc.cmd, kc.args);
-      const out = JSON.parse(b.stdout) as { resources?: Array<{ msg: string; filename: string }>; summary: Record<string, number> };
-      kcSummary = out.summary;
-      if (out.summary.invalid || out.summary.errors) log(`kubeconform: ${JSON.stringify(out.summary)}; first: ${out.resources?.[0]?.filename}: ${out.resources?.[0]?.msg}`);
-      kcRuns.push(b);
-      log(`run ${i + 1}: kubeconform ${b.wall.toFixed(2)} s, ${(b.maxRssKb / 1024).toFixed(0)} MB`);
+    let bin: string;
+    try {
+      bin = ensureKubeconform(log);
+    } catch (e) {
+      fail((e as Error).message);
     }
+    const schemas = ensureKubeconformSchemas();
+    kc = (target) => ({
+      cmd: bin,
+      args: ['-strict', '-summary', '-output', 'json', '-kubernetes-version', KUBERNETES_VERSION.replace(/^v/, ''), '-schema-location', `${schemas}/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json`, target],
+    });
   }
-  const summarize = (runs: Run[], resources: number) => {
-    const wall = median(runs.map((r) => r.wall));
-    return {
-      resources,
-      wallSecondsMedian: Number(wall.toFixed(3)),
-      wallSecondsMin: Number(Math.min(...runs.map((r) => r.wall)).toFixed(3)),
-      resourcesPerSecond: Math.round(resources / wall),
-      cpuSecondsMedian: Number(median(runs.map((r) => r.cpu)).toFixed(2)),
-      peakRssMB: Number((Math.max(...runs.map((r) => r.maxRssKb)) / 1024).toFixed(0)),
+  const corpora: Corpus[] = o.only.map((name) => (name === 'small' ? ensureSmall() : name === 'real' ? ensureReal() : name === 'synthetic' ? ensureSynthetic(o.resources) : ensureLargeFile()));
+  // One run each before measuring: the bundle is built, V8's compile cache and the page cache are warm, for both tools alike.
+  for (const c of corpora.slice(0, 1)) {
+    measure(ours(c.path).cmd, ours(c.path).args);
+    if (kc) measure(kc(c.path).cmd, kc(c.path).args);
+  }
+  log(`${o.runs} run(s) per tool and corpus, alternating; ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const results: Record<string, unknown>[] = [];
+  const lines: string[] = [];
+  for (const c of corpora) {
+    const oursRuns: Run[] = [];
+    const kcRuns: Run[] = [];
+    let report: JsonReport | undefined;
+    let kcReport: KubeconformReport | undefined;
+    for (let i = 0; i < o.runs; i++) {
+      const a = measure(ours(c.path).cmd, ours(c.path).args);
+      report = JSON.parse(a.stdout) as JsonReport;
+      oursRuns.push(a);
+      if (kc) {
+        const b = measure(kc(c.path).cmd, kc(c.path).args);
+        kcReport = JSON.parse(b.stdout) as KubeconformReport;
+        kcRuns.push(b);
+      }
+      log(`${c.name} run ${i + 1}: validator ${a.wall.toFixed(2)} s ${(a.maxRssKb / 1024).toFixed(0)} MB${kcRuns[i] ? `, kubeconform ${kcRuns[i]!.wall.toFixed(2)} s ${(kcRuns[i]!.maxRssKb / 1024).toFixed(0)} MB` : ''}`);
+    }
+    const v = summarize(oursRuns);
+    const counts = countByRule(report!);
+    const entry: Record<string, unknown> = {
+      corpus: c.name,
+      what: c.what,
+      files: c.files,
+      megabytes: Number((c.bytes / 1e6).toFixed(2)),
+      resources: report!.resources,
+      validator: { ...v, errors: counts.errors, warnings: counts.warnings, byRule: counts.byRule },
     };
-  };
-  const result: Record<string, unknown> = {
+    let line = `${c.name.padEnd(10)} ${String(report!.resources).padStart(6)} resources ${(c.bytes / 1e6).toFixed(1).padStart(5)} MB | validator ${v.wallSecondsMedian.toFixed(3)} s ${v.peakRssMB} MB`;
+    if (kcReport) {
+      const k = summarize(kcRuns);
+      entry.kubeconform = { version: KUBECONFORM_VERSION, ...k, summary: kcReport.summary };
+      entry.speedRatio = Number((k.wallSecondsMedian / v.wallSecondsMedian).toFixed(2));
+      entry.memoryRatio = Number((v.peakRssMB / k.peakRssMB).toFixed(2));
+      line += ` | kubeconform ${k.wallSecondsMedian.toFixed(3)} s ${k.peakRssMB} MB | speed x${entry.speedRatio} (kubeconform wall / validator wall), memory x${entry.memoryRatio} (validator RSS / kubeconform RSS)`;
+    }
+    lines.push(line);
+    if (c.name === 'real') {
+      const errs = report!.problems.filter((p) => p.severity === 'error');
+      entry.errors = errs.map((p) => `${path.relative(c.path, path.resolve(REPO_ROOT, p.file))}:${p.line}:${p.column} ${p.rule} ${p.message}`);
+      lines.push(`           real corpus: ${counts.errors} errors, ${counts.warnings} warnings; by rule: ${Object.entries(counts.byRule).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+      for (const e of entry.errors as string[]) lines.push(`             ${e}`);
+      if (kcReport) lines.push(`           kubeconform on the real corpus: ${JSON.stringify(kcReport.summary)}`);
+    } else if (counts.errors) {
+      lines.push(`           the validator reported ${counts.errors} errors on a corpus meant to be valid, first: ${report!.problems.find((p) => p.severity === 'error')?.message}`);
+    }
+    results.push(entry);
+  }
+  const result = {
     kubernetes: KUBERNETES_VERSION,
     gatewayApi: GATEWAY_API_VERSION,
-    corpus: { resources: corpus.resources, files: corpus.files, megabytes: Number((corpus.bytes / 1e6).toFixed(1)) },
+    runs: o.runs,
     machine: { cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))), node: process.version },
-    validator: summarize(oursRuns, oursResources),
+    corpora: results,
   };
-  if (kc && kcSummary) {
-    const kcResources = (kcSummary.valid ?? 0) + (kcSummary.invalid ?? 0) + (kcSummary.errors ?? 0) + (kcSummary.skipped ?? 0);
-    result.kubeconform = { version: KUBECONFORM_VERSION, ...summarize(kcRuns, kcResources), summary: kcSummary };
-    const v = result.validator as ReturnType<typeof summarize>;
-    const k = result.kubeconform as ReturnType<typeof summarize>;
-    result.ratio = Number((k.wallSecondsMedian / v.wallSecondsMedian).toFixed(2));
-  }
-  const v = result.validator as ReturnType<typeof summarize>;
-  const lines = [
-    `corpus: ${corpus.resources} resources, ${corpus.files} files, ${(corpus.bytes / 1e6).toFixed(1)} MB (Kubernetes ${KUBERNETES_VERSION}, Gateway API ${GATEWAY_API_VERSION})`,
-    `validator:   ${v.wallSecondsMedian.toFixed(2)} s wall (median of ${o.runs}), ${v.resourcesPerSecond} resources/s, ${v.cpuSecondsMedian} s CPU, peak RSS ${v.peakRssMB} MB`,
-  ];
-  if (result.kubeconform) {
-    const k = result.kubeconform as ReturnType<typeof summarize>;
-    lines.push(`kubeconform: ${k.wallSecondsMedian.toFixed(2)} s wall (median of ${o.runs}), ${k.resourcesPerSecond} resources/s, ${k.cpuSecondsMedian} s CPU, peak RSS ${k.peakRssMB} MB (${KUBECONFORM_VERSION}, -strict, 4 workers)`);
-    lines.push(`ratio: the validator is ${result.ratio}x kubeconform's speed (kubeconform wall / validator wall)`);
-  }
   console.log(lines.join('\n'));
   const reportFile = o.out ?? path.join(base, 'report.json');
   writeFileAtomic(reportFile, `${JSON.stringify(result, null, 2)}\n`);

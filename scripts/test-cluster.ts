@@ -16,17 +16,20 @@ import { parseArgs } from 'node:util';
 import { examplesRoot, loadAllExamples, type LoadedExample } from '../src/lib/examples/load.ts';
 import { formatProblem, ProblemError } from '../src/lib/problems.ts';
 import type { ClusterReport, ExampleResult } from '../src/lib/report/schema.ts';
+import { observeEnvironment } from '../src/lib/report/environment.ts';
 import { inspectCluster } from '../src/lib/runner/cluster.ts';
 import { cliKubectl, interruptAll, realClock, run } from '../src/lib/runner/kubectl.ts';
 import { claimNamespace, deleteOwnNamespace, namespaceManifest, RUN_LABEL } from '../src/lib/runner/namespace.ts';
 import { PolicySync } from '../src/lib/runner/policy-sync.ts';
-import { runExample, type RunnerOptions } from '../src/lib/runner/run-example.ts';
+import { runExample, runMutation, type RunnerOptions } from '../src/lib/runner/run-example.ts';
+import { coverageFigure, mutationCoverage, provenBreaks } from '../src/lib/runner/coverage.ts';
 
 const root = process.cwd();
 const usage = `usage: npm run test:cluster -- [options] [example-id ...]
   --concurrency N   examples run at once (default 3)
   --keep            keep each example's namespace after its run
   --allow-skip      exit 0 even when examples were skipped for a missing cluster feature
+  --skip-mutations  run only the examples, not their mutations (coverage is then not measured)
   --report FILE     where to write the report (default reports/cluster-validation.json)`;
 
 let args: ReturnType<typeof parse>;
@@ -37,6 +40,7 @@ function parse() {
       concurrency: { type: 'string', default: '3' },
       keep: { type: 'boolean', default: false },
       'allow-skip': { type: 'boolean', default: false },
+      'skip-mutations': { type: 'boolean', default: false },
       report: { type: 'string', default: process.env.CLUSTER_REPORT ?? 'reports/cluster-validation.json' },
       help: { type: 'boolean', default: false },
     },
@@ -153,6 +157,34 @@ async function pool<T, R>(items: T[], n: number, fn: (item: T, i: number) => Pro
   return results;
 }
 
+/**
+ * Prints each example's mutation results, the mutation coverage figure (behaviour
+ * checks broken by a passing mutation / all behaviour checks of the examples
+ * that ran) and the observation checks; returns how many mutations failed.
+ */
+function reportMutations(examples: LoadedExample[], results: ExampleResult[], ran: boolean): number {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const ranExamples = examples.filter((ex) => byId.get(ex.id)?.status !== 'skipped');
+  log(`\nmutations:`);
+  let bad = 0;
+  for (const ex of ranExamples) {
+    const ms = byId.get(ex.id)!.mutations;
+    if (!ex.spec.mutations.length) log(`  ${ex.id}: no mutation declared`);
+    for (const m of ms) {
+      if (m.status === 'failed') bad++;
+      log(`  ${m.status === 'passed' ? '✓' : '✗'} ${ex.id}: ${m.name} (${m.namespace}, ${(m.durationMs / 1000).toFixed(1)} s)${m.reason ? `: ${m.reason}` : ''}`);
+    }
+  }
+  const cov = mutationCoverage(ranExamples, (ex) => provenBreaks(byId.get(ex.id)));
+  const ranCount = ranExamples.reduce((n, ex) => n + byId.get(ex.id)!.mutations.length, 0);
+  if (!ran) log('mutation coverage: not measured (--skip-mutations)');
+  else log(`mutation coverage: ${coverageFigure(cov)} behaviour checks fail under a passing mutation; ${ranCount - bad}/${ranCount} mutations passed`);
+  if (ran && cov.uncovered.length) log(`behaviour checks no passing mutation broke (${cov.uncovered.length}):\n${cov.uncovered.map((c) => `  ${c.id}: ${c.check}`).join('\n')}`);
+  if (cov.withoutMutations.length) log(`examples without a mutation (${cov.withoutMutations.length}): ${cov.withoutMutations.join(', ')}`);
+  log(`observation checks (read state back, need no mutation) (${cov.observations.length}):${cov.observations.map((c) => `\n  ${c.id}: ${c.check}`).join('')}`);
+  return bad;
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   let examples: LoadedExample[];
@@ -179,17 +211,27 @@ async function main(): Promise<number> {
   const policySync = new PolicySync(kc, { enabled: info.kindnetLite, log, clock: realClock });
   const opts: RunnerOptions = { kubectl: kc, runId, maxAttempts: 3, retryDelayMs: 3000, readyTimeoutSeconds: 180, keep: args.values.keep!, log, policySync };
 
+  // Examples run side by side; the runs of one example (the example, then each mutation, each in a
+  // namespace of its own) run one after another, since they may claim the same node or host port.
+  const runMutations = !args.values['skip-mutations'];
   let done = 0;
   const results = await pool(examples, concurrency, async (ex): Promise<ExampleResult> => {
     const missing = ex.spec.requires.filter((f) => !info.features.has(f));
     if (missing.length) {
       const reason = `needs ${missing.map((m) => `${m} (${info.missing.get(m)})`).join(', ')}`;
       log(`[${++done}/${examples.length}] SKIPPED ${ex.id}: ${reason}`);
-      return { id: ex.id, contentHash: ex.contentHash, status: 'skipped', reason, durationMs: 0, retries: 0, checks: [] };
+      return { id: ex.id, contentHash: ex.contentHash, status: 'skipped', reason, durationMs: 0, retries: 0, checks: [], mutations: [] };
     }
+    const serial = { ...opts, awaitDeletion: runMutations && ex.spec.mutations.length > 0 };
     log(`[start] ${ex.id}`);
-    const r = await runExample(ex, opts);
-    log(`[${++done}/${examples.length}] ${r.status.toUpperCase()} ${ex.id} in ${(r.durationMs / 1000).toFixed(1)} s`);
+    const r = await runExample(ex, serial);
+    for (const [i, m] of (runMutations ? ex.spec.mutations : []).entries()) {
+      log(`[start] ${ex.id} [mutation: ${m.name}]`);
+      const mr = await runMutation(ex, i, { ...serial, awaitDeletion: i < ex.spec.mutations.length - 1 });
+      log(`  ${mr.status.toUpperCase()} ${ex.id} [mutation: ${m.name}] in ${(mr.durationMs / 1000).toFixed(1)} s`);
+      r.mutations.push(mr);
+    }
+    log(`[${++done}/${examples.length}] ${r.status.toUpperCase()} ${ex.id} in ${(r.durationMs / 1000).toFixed(1)} s${r.mutations.length ? `; mutations ${r.mutations.filter((m) => m.status === 'passed').length}/${r.mutations.length} passed` : ''}`);
     return r;
   });
   const rejections = await checkRejections();
@@ -205,9 +247,9 @@ async function main(): Promise<number> {
     schemaVersion: 1,
     commit,
     generatedAt: new Date().toISOString(),
-    kubernetesVersion: info.kubernetesVersion,
-    kindVersion: info.kindVersion,
-    cni: info.cni,
+    // What the cluster says about itself (the pins only for the kind version, which it cannot tell):
+    // a badge is current only while this equals the environment the pins describe.
+    environment: await observeEnvironment(kc, info),
     examples: results,
     rejections,
   };
@@ -226,11 +268,12 @@ async function main(): Promise<number> {
     `${retried.length ? ` (${retried.map((c) => c.name).join('; ')})` : ''}; ${rejections.length - badRejections.length}/${rejections.length} bad manifests rejected; ` +
     `${((Date.now() - started) / 1000).toFixed(0)} s. Report: ${path.relative(root, reportPath)}`);
   for (const f of failed) log(`FAILED ${f.id}: ${f.reason}\n${f.diagnostics ?? ''}`);
+  const badMutations = reportMutations(examples, results, runMutations);
   // The goal is zero: a retry means a check's outcome depended on timing (policy programming, readiness).
   const retries = results.reduce((n, r) => n + r.retries, 0);
   log(`retries: ${retries} check attempt${retries === 1 ? ' was a retry' : 's were retries'}${retries ? ` (${results.filter((r) => r.retries).map((r) => `${r.id}: ${r.retries}`).join(', ')})` : ''}; the goal is 0`);
   log(`cluster-examples: ${results.length - failed.length - skipped.length} passed, ${failed.length + badRejections.length} failed${skipped.length ? `, ${skipped.length} skipped` : ''}`);
-  if (failed.length || badRejections.length) return 1;
+  if (failed.length || badRejections.length || badMutations) return 1;
   if (skipped.length && !args.values['allow-skip']) {
     console.error(`${skipped.length} example(s) skipped for missing cluster features; pass --allow-skip to accept that`);
     return 1;

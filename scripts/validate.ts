@@ -1,5 +1,5 @@
 /**
- * npm run validate -- [--format human|json] [paths...]
+ * npm run validate -- [--format human|json|sarif] [--closed-world] [paths...]
  *
  * The offline manifest validator (tier 1). Paths are files, folders or `-`
  * (standard input); the default is examples/. Exit status: 0 when there is
@@ -8,22 +8,28 @@
  * See VALIDATOR.md for the rules.
  */
 import { readFileSync } from 'node:fs';
-import { collectUnits, UsageError } from '../src/lib/validator/inputs.ts';
-import { counts, formatHuman, toJson, type ValidationReport } from '../src/lib/validator/output.ts';
+import { isExampleRef, UsageError, walkInputs } from '../src/lib/validator/input-walk.ts';
+import { counts, formatHuman, toJson, toSarif, type ValidationReport } from '../src/lib/validator/output.ts';
 import { RULES } from '../src/lib/validator/rules.ts';
 import { loadSchemaBundle, SchemaSourceError } from '../src/lib/validator/schema-cache.ts';
-import { ManifestValidator } from '../src/lib/validator/validate.ts';
+import { ManifestValidator, type ValidationUnit } from '../src/lib/validator/validate.ts';
 import { GATEWAY_API_VERSION, KUBERNETES_VERSION } from '../src/lib/validator/versions.ts';
 
-const USAGE = `usage: npm run validate -- [--format human|json] [--list-rules] [paths...]
+const USAGE = `usage: npm run validate -- [--format human|json|sarif] [--closed-world] [--list-rules] [paths...]
 
 Validates Kubernetes manifests offline against Kubernetes ${KUBERNETES_VERSION} and
 Gateway API ${GATEWAY_API_VERSION}: YAML, strict schema, removed APIs, names, cross-resource
 rules and Pod Security. Paths are files, folders or - (stdin); default: examples/.
+--closed-world: every unit is complete, as an example is, so a reference to an
+object that is not in it is an error (by default only a warning outside examples).
 Exit status: 0 no error, 1 errors found, 2 usage error. Rules: VALIDATOR.md.`;
 
-function main(argv: string[]): number {
-  let format: 'human' | 'json' = 'human';
+const FORMATS = ['human', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+async function main(argv: string[]): Promise<number> {
+  let format: Format = 'human';
+  let closedWorld = false;
   const paths: string[] = [];
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
@@ -41,48 +47,66 @@ function main(argv: string[]): number {
       return 0;
     } else if (a === '--format' || a.startsWith('--format=')) {
       const v = a === '--format' ? argv[++i] : a.slice('--format='.length);
-      if (v !== 'human' && v !== 'json') return usage(`--format must be human or json, not ${v === undefined ? '(nothing)' : JSON.stringify(v)}`);
-      format = v;
-    } else return usage(`unknown option ${a}`);
+      if (!FORMATS.includes(v as Format)) return usage(format, `--format must be ${FORMATS.join(', ')}, not ${v === undefined ? '(nothing)' : JSON.stringify(v)}`);
+      format = v as Format;
+    } else if (a === '--closed-world') closedWorld = true;
+    else return usage(format, `unknown option ${a}`);
   }
   const started = performance.now();
-  let units;
+  let units: ValidationUnit[];
   try {
-    units = collectUnits(paths, () => readFileSync(0, 'utf8'));
+    const walked = walkInputs(paths, () => readFileSync(0, 'utf8'));
+    // The example loader (and the schema library it needs) is loaded only when an example is to be validated.
+    const needsLoader = walked.some(isExampleRef);
+    const { exampleUnit } = needsLoader ? await import('../src/lib/validator/inputs.ts') : { exampleUnit: undefined };
+    units = walked.map((u) => (isExampleRef(u) ? exampleUnit!(u.exampleDir) : u));
   } catch (e) {
-    if (e instanceof UsageError) return usage(e.message);
+    if (e instanceof UsageError) return usage(format, e.message);
     throw e;
   }
   let validator: ManifestValidator;
   try {
-    validator = new ManifestValidator(loadSchemaBundle());
+    validator = new ManifestValidator(loadSchemaBundle(), { closedWorld });
   } catch (e) {
     if (e instanceof SchemaSourceError) {
       process.stderr.write(`validate: cannot load the pinned schemas: ${e.message}\n`);
+      writeFailure(format, `cannot load the pinned schemas: ${e.message}`);
       return 2;
     }
     throw e;
   }
   const report: ValidationReport = { files: 0, resources: 0, problems: [] };
-  try {
-    for (const unit of units) {
+  let internal = 0;
+  for (const unit of units) {
+    try {
       const r = validator.validateUnit(unit);
       report.files += r.files;
       report.resources += r.resources;
       report.problems.push(...r.problems);
+    } catch (e) {
+      if (e instanceof UsageError) return usage(format, e.message);
+      // A defect of the validator, not of the input: say so, and go on with the other units.
+      internal++;
+      process.stderr.write(`validate: internal error while validating ${unit.name} (please report it): ${e instanceof Error ? e.message : String(e)}\n`);
     }
-  } catch (e) {
-    if (e instanceof UsageError) return usage(e.message);
-    throw e;
   }
   if (format === 'json') process.stdout.write(`${JSON.stringify(toJson(report))}\n`);
+  else if (format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(report))}\n`);
   else process.stdout.write(`${formatHuman(report, (performance.now() - started) / 1000)}\n`);
-  return counts(report.problems).errors ? 1 : 0;
+  return counts(report.problems).errors || internal ? 1 : 0;
 }
 
-function usage(message: string): number {
+function usage(format: Format, message: string): number {
   process.stderr.write(`validate: ${message}\n${USAGE}\n`);
+  writeFailure(format, message);
   return 2;
 }
 
-process.exitCode = main(process.argv.slice(2));
+/** Under --format json or sarif, a run that cannot validate still prints one object, which says why. */
+function writeFailure(format: Format, message: string): void {
+  const empty: ValidationReport = { files: 0, resources: 0, problems: [] };
+  if (format === 'json') process.stdout.write(`${JSON.stringify({ ...toJson(empty), error: message })}\n`);
+  else if (format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(empty, message))}\n`);
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -15,10 +15,12 @@ _t0=$(date +%s)
 log() { printf '[cluster %s +%ss] %s\n' "$(date -u +%H:%M:%S)" "$(( $(date +%s) - _t0 ))" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# key NAME FILES... : short content hash of versions.env, the given files and NAME
+# key NAME FILES... : short content hash of versions.env's pins, the given files
+# and NAME. Comments and pins of tools the cluster does not contain (CI linters)
+# are left out, so editing them does not rebuild every cluster component.
 key() {
   local name="$1"; shift
-  { echo "$name"; cat "$CLUSTER_DIR/versions.env" "$@"; } | sha256sum | cut -c1-12
+  { echo "$name"; grep -v -E '^[[:space:]]*(#|$)|^ACTIONLINT_VERSION=' "$CLUSTER_DIR/versions.env"; cat "$@"; } | sha256sum | cut -c1-12
 }
 
 # step NAME CMD... : run a step with timing lines

@@ -36,6 +36,7 @@ const KEYS = {
   TRAEFIK_VERSION: { shape: SEMVER_V, what: 'Traefik release serving Ingress and Gateway API (vX.Y.Z)' },
   GATEWAY_API_VERSION: { shape: SEMVER_V, what: 'Gateway API release whose standard-channel CRDs the cluster installs and the validator checks (vX.Y.Z)' },
   CYCLONUS_VERSION: { shape: SEMVER_V, what: 'cyclonus release, the NetworkPolicy conformance generator npm run test:conformance runs (vX.Y.Z)' },
+  ACTIONLINT_VERSION: { shape: SEMVER_V, what: 'actionlint release that lints .github/workflows in the unit tests (vX.Y.Z)' },
   DEBIAN_SUITE: { shape: /^[a-z]+$/, what: 'Debian suite of the node image (a code name)' },
   CLUSTER_NAME: { shape: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, what: 'kind cluster name (DNS label)' },
   KUBE_PROXY_MODE: { shape: /^(iptables|nftables|ipvs)$/, what: 'kube-proxy mode (iptables, nftables or ipvs)' },

@@ -1,10 +1,24 @@
 /**
- * Site-wide settings in one place. Deployments set SITE_URL (so the
- * `kubectl apply -f` commands point at the published raw files) and REPO_URL
- * (for "edit this page"). The default SITE_URL is the local preview server,
- * where those commands work as printed while `npm run preview` runs.
+ * Site-wide settings in one place. Two environment variables set the address
+ * the site is built for (README, "Deploying"; .github/workflows/deploy.yml sets
+ * both); only this module reads them from the environment.
+ */
+
+/**
+ * SITE_URL: the site's public URL, no trailing slash. It is the host of the
+ * `kubectl apply -f <SITE_URL>/examples/...` commands on every page, and
+ * Astro's `site` (canonical links, sitemap). The deploy workflow sets it to the
+ * GitHub Pages site's URL (actions/configure-pages' base_url output). The
+ * default is the local preview server, where those commands work as printed
+ * while `npm run preview` (or scripts/site.sh) runs.
  */
 export const SITE_URL = (process.env.SITE_URL ?? 'http://localhost:4321').replace(/\/+$/, '');
+/**
+ * REPO_URL: the repository's web URL, no trailing slash; "Edit page" links go
+ * to `<REPO_URL>/edit/main/<file>`. The deploy workflow sets it to
+ * `${{ github.server_url }}/${{ github.repository }}`; the default is the
+ * project's repository.
+ */
 export const REPO_URL = (process.env.REPO_URL ?? 'https://github.com/kubernetes-networking-proven/site').replace(/\/+$/, '');
 export const SITE_TITLE = 'Kubernetes Networking, Proven';
 /** Where cluster runs leave their report; the site only reads it. */

@@ -8,7 +8,6 @@
  * The expected lists come from content/ and examples/, never from a list in
  * this file.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse, type HTMLElement } from 'node-html-parser';
@@ -17,7 +16,7 @@ import { loadExample, SPEC_FILE, type LoadedExample } from '../../src/lib/exampl
 import { PARSE_OPTIONS } from '../../src/lib/links/check-links.ts';
 import { distFileForRoute, exampleRoute } from '../../src/lib/links/site-pages.ts';
 import { badgeFor, readReport } from '../../src/lib/report/status.ts';
-import { conformanceReportForBuild, specCounts } from '../../src/lib/conformance/load.ts';
+import { conformanceReportForBuild } from '../../src/lib/conformance/load.ts';
 import { CONFORMANCE_PATH, CONFORMANCE_REPORT_PATH, REPORT_PATH } from '../../src/lib/site-config.ts';
 import { clusterFacts } from '../../src/lib/cluster-facts.ts';
 import { pins } from '../../src/lib/pins.ts';
@@ -164,12 +163,6 @@ describe('search index (Pagefind)', () => {
 describe('validation state', () => {
   const reportFile = path.resolve(root, REPORT_PATH);
   const report = readReport(reportFile);
-  let head: string | undefined;
-  try {
-    head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    head = undefined;
-  }
 
   test('the validation page exists and lists every check of every example', () => {
     const doc = page('/validation/');
@@ -177,7 +170,11 @@ describe('validation state', () => {
     expect(rows).toHaveLength(exampleIds().reduce((n, id) => n + example(id).spec.checks.length, 0));
   });
 
-  test.runIf(!report)('without a report, the validation page says "not yet run" and shows no result', () => {
+  // The test build reads no report (vitest.config.ts points CLUSTER_REPORT at a
+  // missing file); fixture builds cover the pages with a report
+  // (recorded-output.test.ts, conformance-page.test.ts).
+  test('without a report, the validation page says "not yet run" and shows no result', () => {
+    expect(report).toBeUndefined();
     const doc = page('/validation/');
     const text = doc.querySelector('main')!.text;
     expect(text).toContain('No cluster validation report is present');
@@ -187,12 +184,6 @@ describe('validation state', () => {
     for (const row of doc.querySelectorAll('table.validation-table tbody tr')) expect(row.querySelectorAll('td')[3]!.text.trim()).toBe('not run');
   });
 
-  test.runIf(!!report)('with a report, the validation page names its run', () => {
-    const text = page('/validation/').querySelector('main')!.text;
-    expect(text).toContain(report!.kubernetesVersion);
-    expect(text).toContain(report!.commit.slice(0, 7));
-  });
-
   test('every badge on every page says what the report supports, never more', () => {
     const wrong: string[] = [];
     const routes = [...articles().map((a) => a.route), ...exampleIds().map(exampleRoute), '/examples/', '/validation/'];
@@ -200,7 +191,7 @@ describe('validation state', () => {
       const doc = page(route);
       for (const section of doc.querySelectorAll('section[data-example]')) {
         const id = section.getAttribute('data-example')!;
-        const expected = badgeFor(report, id, example(id).contentHash, head).state;
+        const expected = badgeFor(report, id, example(id).contentHash).state;
         const badge = section.querySelector('.validation-badge');
         if (!badge?.classList.contains(`validation-badge--${expected}`)) wrong.push(`${route} ${id}: ${badge?.getAttribute('class')} (expected ${expected})`);
       }
@@ -213,19 +204,13 @@ describe('upstream tests (the conformance page)', () => {
   // The build read this same file; an invalid one would have failed it.
   const report = conformanceReportForBuild(path.resolve(root, CONFORMANCE_REPORT_PATH));
 
-  test.runIf(!report)('without a conformance report, the page says no run is recorded and shows no result', () => {
+  test('without a conformance report, the page says no run is recorded and shows no result', () => {
+    expect(report).toBeUndefined();
     const doc = page(CONFORMANCE_PATH);
     expect(doc.querySelector('main')!.text.replace(/\s+/g, ' ')).toContain('No conformance run is recorded for this build');
     expect(doc.querySelectorAll('main .sl-badge')).toHaveLength(0);
   });
 
-  test.runIf(!!report)('with a conformance report, the page shows every suite and the run\'s totals', () => {
-    const doc = page(CONFORMANCE_PATH);
-    expect(doc.querySelectorAll('section[data-suite]').map((s) => s.getAttribute('data-suite'))).toEqual(report!.suites.map((s) => s.id));
-    const t = specCounts(report!.suites);
-    expect(doc.querySelectorAll('[data-conformance-totals] .sl-badge').map((b) => b.text.trim())).toEqual([`${t.passed} passed`, `${t.failed} failed`, `${t.skipped} skipped`]);
-    expect(doc.querySelector('[data-conformance-run]')!.text).toContain(report!.kubernetesVersion);
-  });
 });
 
 describe('pinned versions on the pages (rendered from scripts/cluster/versions.env)', () => {

@@ -3,14 +3,15 @@
  * its steps, the namespace it will not touch, the sync barrier before the
  * checks, and the retries it counts. Fixture: test/fixtures/examples/good,
  * demo/two-docs (a Service and a Deployment `web`, a pod `client`; an HTTP
- * check that must answer and a TCP check that must be blocked).
+ * check that must answer and a TCP check that must be blocked), and
+ * test/fixtures/examples/mutations, demo/guarded (its two mutations).
  */
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadExample } from '../../src/lib/examples/load.ts';
 import { foreignNamespaceReason, RUN_LABEL } from '../../src/lib/runner/namespace.ts';
 import { PolicySync, SYNC_CONFIGMAP, SYNCED_ANNOTATION_PREFIX } from '../../src/lib/runner/policy-sync.ts';
-import { runExample, type RunnerOptions } from '../../src/lib/runner/run-example.ts';
+import { mutationVerdict, runExample, runMutation, type RunnerOptions } from '../../src/lib/runner/run-example.ts';
 import { err, FakeCluster, ok } from '../support/fake-kubectl.ts';
 
 const example = loadExample(path.resolve(import.meta.dirname, '..', 'fixtures', 'examples', 'good'), 'demo/two-docs');
@@ -75,7 +76,7 @@ describe('runExample', () => {
     const { c, o, logged } = cluster(asExpected);
     const theirs = c.addNamespace(NS, { team: 'payments' });
     const r = await runExample(example, o);
-    expect(r).toEqual({ id: 'demo/two-docs', contentHash: example.contentHash, status: 'failed', reason: foreignNamespaceReason(NS), durationMs: 0, retries: 0, checks: [] });
+    expect(r).toEqual({ id: 'demo/two-docs', contentHash: example.contentHash, status: 'failed', reason: foreignNamespaceReason(NS), durationMs: 0, retries: 0, checks: [], mutations: [] });
     expect(c.trace()).toEqual([`get namespace ${NS}`]);
     expect(c.namespaces.get(NS)).toBe(theirs);
     expect(theirs).toMatchObject({ uid: 'uid-1', terminating: false, labels: { team: 'payments' } });
@@ -131,5 +132,133 @@ describe('runExample', () => {
     await runExample(example, { ...o, keep: true });
     expect(c.calls.filter((x) => x.args[0] === 'delete')).toEqual([]);
     expect(c.namespaces.get(NS)!.terminating).toBe(false);
+  });
+});
+
+/**
+ * The guarded fixture on a fake cluster that behaves like a real one: the
+ * client reaches web only when the applied Service selects the web pods, and
+ * the stranger is blocked only when a NetworkPolicy was applied, per namespace.
+ */
+describe('runMutation', () => {
+  const guarded = loadExample(path.resolve(import.meta.dirname, '..', 'fixtures', 'examples', 'mutations'), 'demo/guarded');
+  const TIMEOUT = err('TIMEOUT\n');
+  function faithful(opts: { policyIgnored?: boolean } = {}) {
+    const applied = new Map<string, string>();
+    const { c, o, logged } = cluster(() => ok());
+    c.other = (args) => {
+      const ns = args[args.indexOf('-n') + 1]!;
+      if (args[0] === 'apply' && !args.includes('--dry-run=server')) {
+        const input = c.calls[c.calls.length - 1]!.input;
+        applied.set(ns, input ?? args.filter((a) => a.endsWith('.yaml')).join(' '));
+      }
+      if (args[0] !== 'exec') return ok();
+      const m = applied.get(ns) ?? '';
+      if (args.includes('curl')) return m.includes('"app":"yes"') ? err("curl: (7) Failed to connect to web port 8080 after 1 ms: Couldn't connect to server", 7) : HTTP_OK;
+      return m.includes('NetworkPolicy') && !opts.policyIgnored ? TIMEOUT : ok();
+    };
+    return { c, o, logged, applied };
+  }
+
+  test('the mutated manifests go to their own namespace on stdin, renamed, and only the named check fails: passed', async () => {
+    const { c, o, applied } = faithful();
+    const r = await runMutation(guarded, 1, o);
+    expect(r).toEqual({
+      name: 'with the Service selecting no pod',
+      namespace: 'guarded-m2',
+      status: 'passed',
+      durationMs: 0,
+      checks: [
+        { name: 'the client reaches web', expected: 'fail', status: 'failed', output: "curl: (7) Failed to connect to web port 8080 after 1 ms: Couldn't connect to server" },
+        { name: 'a stranger is blocked', expected: 'pass', status: 'passed', output: 'TIMEOUT' },
+      ],
+    });
+    // the one check it must break got one attempt: no retry, no sleep
+    expect(c.clock.sleeps).toEqual([]);
+    expect(c.namespaces.get('guarded-m2')!.labels[RUN_LABEL]).toBe('run-now');
+    expect(c.namespaces.get('guarded-m2')!.terminating).toBe(true);
+    expect(c.namespaces.has('guarded')).toBe(false);
+    const stream = applied.get('guarded-m2')!;
+    expect(stream.split('\n---\n').map((d) => JSON.parse(d).kind)).toEqual(['Service', 'Deployment', 'NetworkPolicy', 'Pod', 'Pod']);
+    // the namespaceSelector names the mutation's namespace, not the example's
+    expect(stream).toContain('"kubernetes.io/metadata.name":"guarded-m2"');
+    expect(stream).not.toMatch(/"guarded"/);
+    const curl = c.calls.find((x) => x.args.includes('curl'))!.args;
+    expect(curl).toContain('http://web.guarded-m2.svc.cluster.local:8080/hostname');
+    expect(c.trace()).toContain('apply --dry-run=server --validate=strict');
+    expect(c.calls.filter((x) => x.args[0] === 'apply' && x.args.includes('--validate=strict')).map((x) => x.args.slice(-2))).toEqual([
+      ['-f', '-'],
+      ['-f', '-'],
+    ]);
+  });
+
+  test('removing the policy: without a NetworkPolicy in the stream, the stranger connects, as the mutation says', async () => {
+    const { c, o, applied, logged } = faithful();
+    const r = await runMutation(guarded, 0, o);
+    expect(r.status).toBe('passed');
+    expect(applied.get('guarded-m1')).not.toContain('NetworkPolicy');
+    expect(r.checks.map((x) => [x.name, x.expected, x.status])).toEqual([
+      ['the client reaches web', 'pass', 'passed'],
+      ['a stranger is blocked', 'fail', 'failed'],
+    ]);
+    // the observation check reads back the policy this mutation removed: it runs once, fails, and is not judged
+    const gets = c.calls.filter((x) => x.args.includes('networkpolicy'));
+    expect(gets).toHaveLength(1);
+    expect(logged).toContain('  · demo/guarded [without the NetworkPolicy]: the policy is listed: observation, not judged (failed: output lacks "networkpolicy.networking.k8s.io/web")');
+  });
+
+  test('a check the mutation should break that still passes fails the mutation, saying which', async () => {
+    const { c, o } = faithful();
+    c.other = (args) => (args[0] === 'exec' ? (args.includes('curl') ? HTTP_OK : TIMEOUT) : ok());
+    const r = await runMutation(guarded, 1, o);
+    expect(r.status).toBe('failed');
+    expect(r.reason).toBe('check "the client reaches web" still passed with the mutation "with the Service selecting no pod"');
+  });
+
+  test('a check that should still pass but fails (after its retries) fails the mutation too', async () => {
+    const { c, o } = faithful();
+    c.other = (args) => (args[0] === 'exec' ? (args.includes('curl') ? err('curl: (28) timed out', 28) : ok()) : ok());
+    const r = await runMutation(guarded, 0, o);
+    expect(r.status).toBe('failed');
+    expect(r.reason).toBe('check "the client reaches web" failed with the mutation "without the NetworkPolicy" although the mutation should not break it (curl exited 28: curl: (28) timed out)');
+    // the check expected to pass had the usual 3 attempts, the one expected to fail just one
+    expect(c.calls.filter((x) => x.args.includes('curl'))).toHaveLength(3);
+    expect(c.calls.filter((x) => x.args.includes('/agnhost'))).toHaveLength(1);
+  });
+
+  test('a foreign namespace of the mutation name is left alone, and the mutation fails', async () => {
+    const { c, o } = faithful();
+    c.addNamespace('guarded-m1', { team: 'x' });
+    const r = await runMutation(guarded, 0, o);
+    expect(r).toMatchObject({ status: 'failed', reason: foreignNamespaceReason('guarded-m1'), checks: [] });
+    expect(c.trace()).toEqual(['get namespace guarded-m1']);
+  });
+
+  test('a mutation whose patch does not apply fails without touching the cluster', async () => {
+    const { c, o } = faithful();
+    const broken = { ...guarded, spec: { ...guarded.spec, mutations: [{ ...guarded.spec.mutations[1]!, patch: { ...guarded.spec.mutations[1]!.patch!, name: 'api' } }] } };
+    const r = await runMutation(broken, 0, o);
+    expect(r).toMatchObject({ status: 'failed', reason: 'the mutation does not apply: web.yaml has no Service named api (it holds Service web, Deployment web)' });
+    expect(c.calls).toEqual([]);
+  });
+
+  test('notReady workloads are not waited for', async () => {
+    const { c, o } = faithful();
+    const m = { ...guarded.spec.mutations[0]!, notReady: ['deployment/web'] };
+    await runMutation({ ...guarded, spec: { ...guarded.spec, mutations: [m] } }, 0, o);
+    const waits = c.calls.filter((x) => x.args[0] === 'rollout' || x.args[0] === 'wait').map((x) => x.args.find((a) => a.includes('/')));
+    expect(waits).toEqual(['pod/client', 'pod/stranger']);
+  });
+});
+
+describe('mutationVerdict', () => {
+  const checks = [
+    { name: 'a', passed: false, reason: 'refused' },
+    { name: 'b', passed: true, reason: 'ok' },
+  ];
+  test('passes only when exactly the named checks failed', () => {
+    expect(mutationVerdict('with m', ['a'], checks)).toBeUndefined();
+    expect(mutationVerdict('with m', ['a', 'b'], checks)).toBe('check "b" still passed with m');
+    expect(mutationVerdict('with m', ['b'], checks)).toBe('check "a" failed with m although the mutation should not break it (refused); check "b" still passed with m');
   });
 });

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 
+/** Runs the CLI as `npm run validate` does: the launcher, which runs the prebuilt bundle (building it when stale). */
 function validate(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'scripts', 'validate.ts'), ...args], {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'validate.mjs'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     input: input ?? '',
@@ -40,7 +40,7 @@ describe('npm run validate (CLI)', () => {
   });
 
   it('--format json prints exactly one JSON object of the documented shape', () => {
-    const r = validate(['--format', 'json', `${FIXTURES}/route-backend-exists.yaml`, GOOD]);
+    const r = validate(['--format', 'json', '--closed-world', `${FIXTURES}/route-backend-exists.yaml`, GOOD]);
     expect(r.status).toBe(1);
     const out = r.stdout.trim();
     expect(out.split('\n')).toHaveLength(1);
@@ -51,6 +51,45 @@ describe('npm run validate (CLI)', () => {
     expect(report.problems).toHaveLength(2);
     for (const p of report.problems) expect(Object.keys(p).sort()).toEqual(['column', 'file', 'line', 'message', 'rule', 'severity']);
     expect(report.problems[0]).toMatchObject({ file: `${FIXTURES}/route-backend-exists.yaml`, line: 26, column: 17, rule: 'route-backend-exists', severity: 'error' });
+  });
+
+  it('a loose file referring to objects it lacks only warns, unless --closed-world', () => {
+    const open = validate(['--format', 'json', `${FIXTURES}/route-backend-exists.yaml`]);
+    // The Service that is missing may exist elsewhere: a warning. The Service that is here lacks the port: an error anyway.
+    expect(open.status).toBe(1);
+    expect(JSON.parse(open.stdout).problems).toMatchObject([
+      { rule: 'route-backend-exists', severity: 'warning', message: 'backend Service "web-frontend" is not defined in this unit' },
+      { rule: 'route-backend-exists', severity: 'error', message: 'Service "api" has no port 8080 (it has 80)' },
+    ]);
+    const closed = validate(['--format', 'json', '--closed-world', `${FIXTURES}/route-backend-exists.yaml`]);
+    expect(closed.status).toBe(1);
+    expect(JSON.parse(closed.stdout).problems.every((p: { severity: string }) => p.severity === 'error')).toBe(true);
+  });
+
+  it('--format sarif prints a SARIF 2.1.0 log: the rules with help text, each result with file, line and column', () => {
+    const r = validate(['--format', 'sarif', `${FIXTURES}/schema-enum.yaml`, `${FIXTURES}/pod-security-restricted.yaml`]);
+    expect(r.status).toBe(1);
+    const log = JSON.parse(r.stdout);
+    expect(log.version).toBe('2.1.0');
+    expect(log.$schema).toMatch(/sarif-2\.1\.0/);
+    expect(log.runs).toHaveLength(1);
+    const { driver } = log.runs[0].tool;
+    const ids = driver.rules.map((x: { id: string }) => x.id);
+    expect(ids).toContain('schema-enum');
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const rule of driver.rules) {
+      expect(rule.help.text.length).toBeGreaterThan(20);
+      expect(['error', 'warning']).toContain(rule.defaultConfiguration.level);
+    }
+    const results = log.runs[0].results;
+    const enumResult = results.find((x: { ruleId: string }) => x.ruleId === 'schema-enum');
+    expect(enumResult).toMatchObject({
+      level: 'error',
+      locations: [{ physicalLocation: { artifactLocation: { uri: `${FIXTURES}/schema-enum.yaml` }, region: { startLine: 7, startColumn: 9 } } }],
+    });
+    expect(enumResult.message.text).toContain('"Clusterip" is not one of');
+    for (const x of results) expect(driver.rules[x.ruleIndex].id).toBe(x.ruleId);
+    expect(results.some((x: { level: string }) => x.level === 'warning')).toBe(true);
   });
 
   it('reads - from standard input', () => {
@@ -69,7 +108,24 @@ describe('npm run validate (CLI)', () => {
     expect(r.stderr).toContain('unknown option --frobnicate');
     const f = validate(['--format', 'xml']);
     expect(f.status).toBe(2);
-    expect(f.stderr).toContain('--format must be human or json');
+    expect(f.stderr).toContain('--format must be human, json, sarif');
+  });
+
+  it('runs prebuilt JavaScript, rebuilt when one of its sources changed', () => {
+    validate(['--help']);
+    const stampFile = path.join(ROOT, '.cache', 'validate-cli', 'build', 'inputs.json');
+    const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as { inputs: Record<string, string> };
+    const source = 'src/lib/validator/rules.ts';
+    const st = statSync(path.join(ROOT, source));
+    expect(stamp.inputs[source]).toBe(`${st.size}:${st.mtimeMs}`);
+    // Pretend the bundle was built from another version of rules.ts: the next run must rebuild it.
+    stamp.inputs[source] = '0:0';
+    writeFileSync(stampFile, JSON.stringify(stamp));
+    const r = validate(['--list-rules']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('yaml-parse');
+    const rebuilt = JSON.parse(readFileSync(stampFile, 'utf8')) as { inputs: Record<string, string> };
+    expect(rebuilt.inputs[source]).toBe(`${st.size}:${st.mtimeMs}`);
   });
 
   it('exits 2 on an unreadable path, naming it', () => {
@@ -77,5 +133,14 @@ describe('npm run validate (CLI)', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('cannot read no/such/manifest.yaml');
     expect(r.stdout).toBe('');
+  });
+
+  it('under --format json or sarif a usage error still prints one object that says why', () => {
+    const j = validate(['--format', 'json', 'no/such/manifest.yaml']);
+    expect(j.status).toBe(2);
+    expect(JSON.parse(j.stdout)).toEqual({ files: 0, resources: 0, problems: [], error: 'cannot read no/such/manifest.yaml: no such file or folder' });
+    const s = validate(['--format=sarif', '--frobnicate']);
+    expect(s.status).toBe(2);
+    expect(JSON.parse(s.stdout).runs[0].invocations[0]).toMatchObject({ executionSuccessful: false, toolExecutionNotifications: [{ message: { text: 'unknown option --frobnicate' } }] });
   });
 });

@@ -1,8 +1,8 @@
-import { parseAllDocuments } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fastParseDocuments } from '../../src/lib/validator/fast-yaml.ts';
+import { fastParseDocuments, fastParseWithPositions, type PositionTable } from '../../src/lib/validator/fast-yaml.ts';
 import { KUBE_YAML_OPTIONS } from '../../src/lib/yaml-positions.ts';
 
 /** The reference: the yaml package with Kubernetes' options. Undefined when it reports an error. */
@@ -13,13 +13,52 @@ function reference(text: string): unknown[] | undefined {
   return list.map((d) => d.toJS());
 }
 
-/** The fast reader either declines or agrees exactly with the reference (which must then be error-free). */
+/** Every key and value offset the fast reader records equals the `yaml` package's node range start. */
+function samePositions(text: string, table: PositionTable, docs: unknown[]): number {
+  let compared = 0;
+  const mismatch = (what: string, fast: number | undefined, ref: number | undefined) => `${what}: fast reader at ${fast}, yaml package at ${ref}, in:\n${text}`;
+  const walk = (node: Node | null | undefined, value: unknown, where: string) => {
+    if (!node || value === null || typeof value !== 'object') return;
+    const entries = table.get(value);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const e = entries?.get(key);
+        expect(e?.[0], mismatch(`${where}.${key} (key)`, e?.[0], (pair.key as Node).range?.[0])).toBe((pair.key as Node).range?.[0]);
+        const v = pair.value as Node | null;
+        if (isNode(v)) expect(e?.[1], mismatch(`${where}.${key}`, e?.[1], v.range?.[0])).toBe(v.range?.[0]);
+        compared++;
+        walk(v, (value as Record<string, unknown>)[key], `${where}.${key}`);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const e = entries?.get(i);
+        if (isNode(item)) expect(e?.[1], mismatch(`${where}[${i}]`, e?.[1], item.range?.[0])).toBe(item.range?.[0]);
+        compared++;
+        walk(item as Node, (value as unknown[])[i], `${where}[${i}]`);
+      });
+    }
+  };
+  const ref = parseAllDocuments(text, KUBE_YAML_OPTIONS);
+  (Array.isArray(ref) ? ref : [ref]).forEach((d, i) => {
+    const root = d.contents;
+    // An empty document has no node to point at (the validator never locates in one).
+    if (isNode(root) && docs[i] !== null) expect(table.get(docs)?.get(i)?.[1], mismatch(`document ${i}`, table.get(docs)?.get(i)?.[1], root.range?.[0])).toBe(root.range?.[0]);
+    walk(root as Node, docs[i], `doc${i}`);
+  });
+  return compared;
+}
+
+/** The fast reader either declines or agrees exactly with the reference (which must then be error-free), positions included. */
 function agree(text: string): 'fast' | 'fallback' {
   const fast = fastParseDocuments(text);
   if (fast === undefined) return 'fallback';
   const ref = reference(text);
   expect(ref, `the yaml package rejects what the fast reader accepted:\n${text}`).toBeDefined();
   expect(fast, `fast reader differs on:\n${text}`).toEqual(ref);
+  const positioned = fastParseWithPositions(text);
+  expect(positioned?.docs).toEqual(fast);
+  samePositions(text, positioned!.table, positioned!.docs);
   return 'fast';
 }
 

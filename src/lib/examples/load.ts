@@ -10,9 +10,10 @@ import path from 'node:path';
 import type { Document } from 'yaml';
 import { ProblemError, type Problem } from '../problems.ts';
 import { parseYamlWithPositions, positionOf } from '../yaml-positions.ts';
+import { SPEC_FILE } from './spec-file.ts';
 import { exampleSpec, type ExampleSpec } from './spec.ts';
 
-export const SPEC_FILE = 'example.yaml';
+export { SPEC_FILE };
 
 /** One manifest file of an example, as text and as parsed YAML documents. */
 export interface ExampleFile {

@@ -2,15 +2,13 @@
  * Build-time access to examples and the report for pages and components.
  * Loads each example once per build.
  */
-import { execFileSync } from 'node:child_process';
 import { examplesRoot, loadAllExamples, loadExample, type LoadedExample } from './load.ts';
-import { badgeFor, readReport, type ExampleBadge } from '../report/status.ts';
+import { badgeFor, readReport, summarizeRun, type ExampleBadge, type RunSummary } from '../report/status.ts';
 import { REPORT_PATH } from '../site-config.ts';
 import type { ClusterReport } from '../report/schema.ts';
 
 let all: LoadedExample[] | undefined;
 let report: ClusterReport | undefined | null = null;
-let head: string | undefined | null = null;
 
 export function allExamples(): LoadedExample[] {
   all ??= loadAllExamples(examplesRoot());
@@ -26,19 +24,15 @@ export function clusterReportOrUndefined(): ClusterReport | undefined {
   return report;
 }
 
-function headCommit(): string | undefined {
-  if (head === null) {
-    try {
-      head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    } catch {
-      head = undefined;
-    }
-  }
-  return head;
+/** The example's badge: decided by its content hash and the environment the pins describe, never by the commit. */
+export function badgeForExample(ex: LoadedExample): ExampleBadge {
+  return badgeFor(clusterReportOrUndefined(), ex.id, ex.contentHash);
 }
 
-export function badgeForExample(ex: LoadedExample): ExampleBadge {
-  return badgeFor(clusterReportOrUndefined(), ex.id, ex.contentHash, headCommit());
+/** The last run over every example the site has now, for the front page. */
+export function runSummary(): RunSummary {
+  const examples = allExamples();
+  return summarizeRun(clusterReportOrUndefined(), examples.map(badgeForExample), examples.map((e) => e.spec.checks.length));
 }
 
 /** Topic folder name to a heading. */

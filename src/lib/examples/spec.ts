@@ -124,6 +124,12 @@ export const check = z
     /** What the check proves, as a sentence the page shows. */
     name: z.string().min(1),
     /**
+     * True when the check reads state back (`kubectl get`, `describe`) rather
+     * than claiming a behaviour: no mutation has to break it, and mutation
+     * coverage leaves it out. A behaviour check is one without this mark.
+     */
+    observation: z.boolean().optional(),
+    /**
      * Where the probe runs: a kubectl exec target in the example's namespace,
      * a pod name (`client`) or a workload (`deploy/client`). Required for
      * http, tcp and dns; not used by kubectl checks. The pod needs the agnhost
@@ -153,6 +159,120 @@ export const check = z
   });
 export type Check = z.infer<typeof check>;
 
+/** A kubectl workload ref (`deploy/web`, `pod/stuck`), as `expectNotReady` and `notReady` use. */
+const workloadRef = z.string().regex(/^[a-z]+\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be kind/name, e.g. deploy/broken');
+
+/** A manifest file name of the example folder. */
+const manifestName = z.string().regex(/^[A-Za-z0-9._-]+\.ya?ml$/, 'must be a .yaml file name in the example folder');
+
+/** An RFC 6901 JSON Pointer into one object, e.g. `/spec/ports/0/targetPort`. */
+const jsonPointer = z.string().regex(/^(\/([^/~]|~[01])*)+$/, 'must be a JSON Pointer such as /spec/sessionAffinity');
+
+/**
+ * One RFC 6902 JSON Patch operation. Only the three that change a value are
+ * allowed: a mutation breaks something, it does not move or test it.
+ */
+export const patchOperation = z.discriminatedUnion('op', [
+  z
+    .object({
+      /** Add a member (or insert into an array; `-` appends). */
+      op: z.literal('add'),
+      /** Where, as a JSON Pointer into the object. */
+      path: jsonPointer,
+      /** The value to add. */
+      value: z.unknown().refine((v) => v !== undefined, 'add needs a value'),
+    })
+    .strict(),
+  z
+    .object({
+      /** Remove the member or array element; it must exist. */
+      op: z.literal('remove'),
+      /** Where, as a JSON Pointer into the object. */
+      path: jsonPointer,
+    })
+    .strict(),
+  z
+    .object({
+      /** Replace the value of a member that exists. */
+      op: z.literal('replace'),
+      /** Where, as a JSON Pointer into the object. */
+      path: jsonPointer,
+      /** The new value. */
+      value: z.unknown().refine((v) => v !== undefined, 'replace needs a value'),
+    })
+    .strict(),
+]);
+export type PatchOperation = z.infer<typeof patchOperation>;
+
+/** Change one object of one manifest file with JSON Patch operations. */
+export const mutationPatch = z
+  .object({
+    /** The manifest file holding the object; one of `manifests`. */
+    file: manifestName,
+    /** The object's kind, e.g. `Service`. */
+    kind: z.string().min(1),
+    /** The object's metadata.name. */
+    name: z.string().min(1),
+    /** Operations applied in order to that object. */
+    ops: z.array(patchOperation).min(1),
+  })
+  .strict();
+export type MutationPatch = z.infer<typeof mutationPatch>;
+
+/**
+ * A mutation: one deliberate break of the example, under which the named
+ * checks must fail and every other check must still pass. The runner applies
+ * it in a namespace of its own; it is what shows that a check can fail.
+ */
+export const mutation = z
+  .object({
+    /** What is broken, as a short phrase: the page says "fails when <name>". */
+    name: z.string().min(1),
+    /** Leave out this manifest file (one of `manifests`). Exactly one of remove and patch. */
+    remove: manifestName.optional(),
+    /** Change one object in one manifest file. Exactly one of remove and patch. */
+    patch: mutationPatch.optional(),
+    /** Names of the checks that must fail under this mutation; none may be an observation. */
+    breaks: z.array(z.string().min(1)).min(1),
+    /** Workloads the mutation keeps from becoming Ready, as kind/name; the runner does not wait for them. */
+    notReady: z.array(workloadRef).default([]),
+  })
+  .strict();
+export type Mutation = z.infer<typeof mutation>;
+
+/** Spec-level rules for mutations: they name files, checks and each other consistently. */
+function refineMutations(s: { manifests: string[]; checks: Check[]; mutations: Mutation[] }, ctx: z.RefinementCtx): void {
+  const checksByName = new Map<string, Check>();
+  s.checks.forEach((c, i) => {
+    // `breaks` refers to checks by name, so a name must pick out one check.
+    if (checksByName.has(c.name)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'name'], message: `check name "${c.name}" is used twice; mutations refer to checks by name` });
+    checksByName.set(c.name, c);
+  });
+  const mutationNames = new Set<string>();
+  s.mutations.forEach((m, i) => {
+    const at = (...rest: PropertyKey[]) => ['mutations', i, ...rest];
+    if (mutationNames.has(m.name)) ctx.addIssue({ code: 'custom', path: at('name'), message: `mutation name "${m.name}" is used twice` });
+    mutationNames.add(m.name);
+    if ((m.remove === undefined) === (m.patch === undefined)) {
+      ctx.addIssue({ code: 'custom', path: at(), message: 'a mutation needs exactly one of remove or patch' });
+    }
+    if (m.remove !== undefined && !s.manifests.includes(m.remove)) {
+      ctx.addIssue({ code: 'custom', path: at('remove'), message: `${m.remove} is not one of manifests (${s.manifests.join(', ')})` });
+    }
+    if (m.patch !== undefined && !s.manifests.includes(m.patch.file)) {
+      ctx.addIssue({ code: 'custom', path: at('patch', 'file'), message: `${m.patch.file} is not one of manifests (${s.manifests.join(', ')})` });
+    }
+    const broken = new Set<string>();
+    m.breaks.forEach((name, j) => {
+      const c = checksByName.get(name);
+      if (!c) ctx.addIssue({ code: 'custom', path: at('breaks', j), message: `no check is named "${name}"` });
+      else if (c.observation) ctx.addIssue({ code: 'custom', path: at('breaks', j), message: `"${name}" is an observation check; a mutation breaks only behaviour checks` });
+      if (broken.has(name)) ctx.addIssue({ code: 'custom', path: at('breaks', j), message: `"${name}" is listed twice` });
+      broken.add(name);
+    });
+  });
+}
+
 /** The whole `example.yaml`. */
 export const exampleSpec = z
   .object({
@@ -161,7 +281,7 @@ export const exampleSpec = z
     /** One sentence on what the example shows. */
     summary: z.string().min(1),
     /** Manifest files of this folder, in the order they are applied. */
-    manifests: z.array(z.string().regex(/^[A-Za-z0-9._-]+\.ya?ml$/, 'must be a .yaml file name in the example folder')).min(1),
+    manifests: z.array(manifestName).min(1),
     /** Cluster features the example needs (a cluster without them skips the example, loudly). */
     requires: z.array(clusterFeature).default([]),
     /** Pod Security level enforced on the example's namespace; `restricted` unless the example needs more. */
@@ -174,9 +294,15 @@ export const exampleSpec = z
      * `deploy/broken` or `pod/stuck`. The runner waits for every other
      * workload to be Ready before it runs the checks.
      */
-    expectNotReady: z.array(z.string().regex(/^[a-z]+\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be kind/name, e.g. deploy/broken')).default([]),
+    expectNotReady: z.array(workloadRef).default([]),
     /** Checks run on the cluster and shown as "Try it". */
     checks: z.array(check).min(1),
+    /**
+     * Deliberate breaks of the example, each with the checks it must make
+     * fail (see `mutation`). Every behaviour check should be broken by at
+     * least one; the offline coverage test enforces that.
+     */
+    mutations: z.array(mutation).default([]),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -195,6 +321,7 @@ export const exampleSpec = z
       if (seen.has(m)) ctx.addIssue({ code: 'custom', path: ['manifests', i], message: `${m} is listed twice` });
       seen.add(m);
     });
+    refineMutations(s, ctx);
   });
 export type ExampleSpec = z.infer<typeof exampleSpec>;
 

@@ -18,6 +18,35 @@ export const checkResult = z.object({
   output: z.string().default(''),
 });
 
+/** One check's outcome under a mutation. */
+export const mutationCheckResult = z.object({
+  /** The check's name from example.yaml. */
+  name: z.string(),
+  /** What the mutation needs of it: `fail` when the mutation's `breaks` names it, else `pass`. */
+  expected: z.enum(['fail', 'pass']),
+  /** The check's own outcome under the mutation (not whether that was the expected one). */
+  status: z.enum(['passed', 'failed']),
+  /** The probe's output, trimmed to a few hundred characters. */
+  output: z.string().default(''),
+});
+
+/** One mutation's outcome: the example deliberately broken, in a namespace of its own. */
+export const mutationResult = z.object({
+  /** The mutation's name from example.yaml. */
+  name: z.string(),
+  /** The run namespace it ran in, e.g. `<slug>-m1`. */
+  namespace: z.string(),
+  /** `passed`: exactly the checks in `breaks` failed and every other check passed. */
+  status: z.enum(['passed', 'failed']),
+  /** Why it failed, e.g. 'check "x" still passed with the policy removed'. */
+  reason: z.string().optional(),
+  /** Wall time of the whole mutation run (namespace, apply, waits, checks), milliseconds. */
+  durationMs: z.number().nonnegative(),
+  /** Every check that ran under the mutation, in spec order; empty when the run failed before its checks. */
+  checks: z.array(mutationCheckResult),
+});
+export type MutationResult = z.infer<typeof mutationResult>;
+
 /** One example's outcome. */
 export const exampleResult = z.object({
   /** `<topic>/<slug>`. */
@@ -40,20 +69,51 @@ export const exampleResult = z.object({
   checks: z.array(checkResult),
   /** Events, pod logs and describe output collected on failure. */
   diagnostics: z.string().optional(),
+  /** The example's mutations, in spec order; none when it was skipped. Reports written before the field existed read as []. */
+  mutations: z.array(mutationResult).default([]),
 });
+
+/**
+ * The cluster a run proved its results on, as the cluster itself reported it.
+ * A result counts for the site only while the current pins describe the same
+ * environment (src/lib/report/environment.ts compares the two).
+ */
+export const clusterEnvironment = z.object({
+  /** Kubernetes server version from `kubectl version` (serverVersion.gitVersion), e.g. "v1.37.2". */
+  kubernetes: z.string(),
+  /** kind release that made the cluster, e.g. "v0.33.0", or "none" for a cluster not made by kind. */
+  kind: z.string(),
+  /** Network plugin by name, e.g. "kindnet-lite" (the CNI DaemonSet in kube-system), or "unknown". */
+  cni: z.string(),
+  /** kube-proxy mode from the kube-proxy ConfigMap in kube-system ("iptables", "nftables", "ipvs"), or "unknown". */
+  kubeProxyMode: z.string(),
+  /** Gateway API bundle version of the installed CRDs (annotation gateway.networking.k8s.io/bundle-version), or "none". */
+  gatewayApi: z.string(),
+  /** The Ingress and Gateway API controller by name ("traefik"), or "none". */
+  controller: z.string(),
+  /** The controller's version (its image tag), e.g. "v3.6.12", or "none". */
+  controllerVersion: z.string(),
+});
+export type ClusterEnvironment = z.infer<typeof clusterEnvironment>;
 
 export const clusterReport = z.object({
   schemaVersion: z.literal(1),
-  /** Commit of the repository the run validated. */
+  /** Commit of the repository the run validated (for the record; staleness is decided by content hash and environment). */
   commit: z.string(),
   /** ISO 8601 time the run finished. */
   generatedAt: z.string(),
-  /** `kubectl version` server gitVersion, e.g. K8S_VERSION of the pin file on the project's cluster. */
-  kubernetesVersion: z.string(),
-  /** kind version, or "none" for a cluster not made by kind. */
-  kindVersion: z.string(),
-  /** CNI name and version. */
-  cni: z.string(),
+  /**
+   * The cluster the run proved its results on. Reports written before the
+   * field existed have none: their environment is unknown, so every result in
+   * them reads as stale.
+   */
+  environment: clusterEnvironment.optional(),
+  /** Reports before `environment` only: the server gitVersion. Not written any more; shown to name an old run. */
+  kubernetesVersion: z.string().optional(),
+  /** Reports before `environment` only: the kind version. Not written any more. */
+  kindVersion: z.string().optional(),
+  /** Reports before `environment` only: the CNI DaemonSet and image. Not written any more. */
+  cni: z.string().optional(),
   examples: z.array(exampleResult),
   /** Manifests the API server had to reject, and whether it did. */
   rejections: z.array(z.object({ file: z.string(), rejected: z.boolean(), message: z.string() })).default([]),

@@ -4,16 +4,21 @@
  * did not make), server-side dry run, apply, wait for Ready, the NetworkPolicy
  * sync barrier, every check with bounded retries, diagnostics on failure,
  * delete the namespace (only if it still carries this run's label).
+ *
+ * A mutation of the example runs the same way in a namespace of its own
+ * (`<slug>-m1`, ...), from the mutated manifests on stdin, and passes only
+ * when exactly the checks its `breaks` names fail.
  */
 import { renderCheck } from '../checks/commands.ts';
 import type { LoadedExample } from '../examples/load.ts';
+import { applyMutation, manifestStream, mutationNamespace, renameCheckNamespace, renameNamespace } from '../examples/mutate.ts';
 import type { Check } from '../examples/spec.ts';
-import type { ExampleResult } from '../report/schema.ts';
+import type { ExampleResult, MutationResult } from '../report/schema.ts';
 import { evaluate, excerpt } from './evaluate.ts';
 import { realClock, type Clock, type Kubectl, type RunResult } from './kubectl.ts';
 import { claimNamespace, deleteOwnNamespace, namespaceManifest } from './namespace.ts';
 import type { PolicySync } from './policy-sync.ts';
-import { waitArgs, workloadsToWaitFor } from './workloads.ts';
+import { normaliseRef, waitArgs, workloadsToWaitFor, type Workload } from './workloads.ts';
 
 export interface RunnerOptions {
   kubectl: Kubectl;
@@ -29,6 +34,13 @@ export interface RunnerOptions {
   policySync?: PolicySync;
   /** Time for waits and retry delays (tests use a fake). */
   clock?: Clock;
+  /**
+   * Wait until each run's namespace is gone before returning. The runs of one
+   * example (the example, then each mutation) follow one another and may
+   * claim the same node port or host port, which is free only once the
+   * previous namespace's objects are.
+   */
+  awaitDeletion?: boolean;
 }
 
 /**
@@ -53,85 +65,202 @@ async function diagnostics(o: RunnerOptions, ns: string): Promise<string> {
   return parts.join('\n\n');
 }
 
+/** What one run in one namespace applies, waits for and checks. */
+interface RunPlan {
+  namespace: string;
+  /** Pod Security level the namespace enforces. */
+  podSecurity: string;
+  /** `kubectl apply` file arguments, and stdin when they are `-f -`. */
+  manifests: { args: string[]; input?: string };
+  /** Workloads to wait for before the checks. */
+  waitFor: Workload[];
+  /** The checks in phases (see checkPhases), as run in this namespace. */
+  phases: Check[][];
+  /** Attempts a check gets: a check a mutation must break gets one, so a retry cannot turn its failure into a pass. */
+  attempts: (check: Check) => number;
+}
+
+/** One check as it ended in a run. */
+interface CheckOutcome {
+  check: Check;
+  passed: boolean;
+  reason: string;
+  attempts: number;
+  last: RunResult;
+}
+
+/** How a run in one namespace ended: checks run, or the step that stopped it first. */
+interface RunOutcome {
+  /** The step that failed before or instead of the checks; undefined when every check ran. */
+  setupFailure?: string;
+  checks: CheckOutcome[];
+  /** Events, logs and describe output, read while the namespace still existed, when something failed. */
+  diagnostics?: string;
+}
+
+/**
+ * Claim, dry run, apply, wait, barrier, checks, delete: one namespace's run.
+ * `label` names the run in log lines (the example id, or the id and mutation).
+ * `wantDiagnostics` says, once the checks ran, whether to read the namespace back.
+ */
+async function runInNamespace(label: string, plan: RunPlan, o: RunnerOptions, wantDiagnostics: (checks: CheckOutcome[]) => boolean): Promise<RunOutcome> {
+  const clock = o.clock ?? realClock;
+  const ns = plan.namespace;
+  const k = (args: string[], timeoutMs = 60_000) => o.kubectl.run(args, { timeoutMs, input: plan.manifests.input });
+  const out: RunOutcome = { checks: [] };
+  let claimed = false;
+  const stop = async (reason: string): Promise<RunOutcome> => {
+    out.setupFailure = reason;
+    // Only read back a namespace this run made: never a reader's own one.
+    if (claimed) out.diagnostics = await diagnostics(o, ns);
+    return out;
+  };
+  try {
+    const claim = await claimNamespace(o.kubectl, ns, namespaceManifest(ns, plan.podSecurity, o.runId), { clock, log: o.log });
+    if (!claim.ok) return await stop(claim.reason);
+    claimed = true;
+    const dry = await k(['apply', '--dry-run=server', '--validate=strict', '-n', ns, ...plan.manifests.args]);
+    if (dry.exitCode !== 0) return await stop(`server-side dry run rejected the manifests: ${dry.stderr.trim()}`);
+    // Pod Security warnings come back on stderr even when the request succeeds.
+    if (/violate PodSecurity/.test(dry.stderr)) return await stop(`Pod Security ${plan.podSecurity} warnings: ${dry.stderr.trim()}`);
+    const applied = await k(['apply', '--validate=strict', '-n', ns, ...plan.manifests.args]);
+    if (applied.exitCode !== 0) return await stop(`apply failed: ${applied.stderr.trim()}`);
+    for (const w of plan.waitFor) {
+      const waited = await o.kubectl.run(waitArgs(w, ns, o.readyTimeoutSeconds), { timeoutMs: (o.readyTimeoutSeconds + 15) * 1000 });
+      if (waited.exitCode !== 0) return await stop(`${w.ref} did not become Ready within ${o.readyTimeoutSeconds} s: ${(waited.stderr || waited.stdout).trim()}`);
+    }
+    for (const phase of plan.phases) {
+      const unsynced = await o.policySync?.barrier(ns);
+      if (unsynced) return await stop(unsynced);
+      for (const check of phase) out.checks.push(await runCheck(label, check, ns, plan.attempts(check), o, clock));
+    }
+    if (wantDiagnostics(out.checks)) out.diagnostics = await diagnostics(o, ns);
+    return out;
+  } finally {
+    if (claimed && !o.keep) {
+      const deleted = await deleteOwnNamespace(o.kubectl, ns, { clock, wait: o.awaitDeletion ?? false, runId: o.runId });
+      if (!deleted.ok) o.log(`  ! ${label}: ${deleted.reason}`);
+    }
+  }
+}
+
+/** Runs one check up to `maxAttempts` times, until it passes. */
+async function runCheck(label: string, check: Check, ns: string, maxAttempts: number, o: RunnerOptions, clock: Clock): Promise<CheckOutcome> {
+  const rendered = renderCheck(check, ns);
+  let attempts = 0;
+  let verdict = { passed: false, reason: '' };
+  let last: RunResult | undefined;
+  while (attempts < maxAttempts) {
+    attempts++;
+    last = await o.kubectl.run(rendered.argv.slice(1), { timeoutMs: 45_000 });
+    verdict = evaluate(check, last, ns);
+    if (verdict.passed) break;
+    if (attempts < maxAttempts) {
+      // a retry hides a race the barrier should have closed: say what the failed attempt saw
+      o.log(`    retry: ${label}: ${check.name}: attempt ${attempts} failed (${verdict.reason})`);
+      await clock.sleep(o.retryDelayMs);
+    }
+  }
+  return { check, passed: verdict.passed, reason: verdict.reason, attempts, last: last! };
+}
+
 export async function runExample(example: LoadedExample, o: RunnerOptions): Promise<ExampleResult> {
   const clock = o.clock ?? realClock;
   const started = clock.now();
-  const ns = example.slug;
-  const k = (args: string[], timeoutMs = 60_000) => o.kubectl.run(args, { timeoutMs });
-  const files = example.files.flatMap((f) => ['-f', `${example.dir}/${f.name}`]);
-  const result: ExampleResult = { id: example.id, contentHash: example.contentHash, status: 'failed', durationMs: 0, retries: 0, checks: [] };
-  let claimed = false;
-  const fail = async (reason: string) => {
-    result.reason = reason;
-    // Only read back a namespace this run made: never a reader's own one.
-    if (claimed) result.diagnostics = await diagnostics(o, ns);
-    o.log(`  ✗ ${example.id}: ${reason}`);
+  const plan: RunPlan = {
+    namespace: example.slug,
+    podSecurity: example.spec.podSecurity,
+    manifests: { args: example.files.flatMap((f) => ['-f', `${example.dir}/${f.name}`]) },
+    waitFor: workloadsToWaitFor(example),
+    phases: checkPhases(example),
+    attempts: () => o.maxAttempts,
   };
-  try {
-    const claim = await claimNamespace(o.kubectl, ns, namespaceManifest(ns, example.spec.podSecurity, o.runId), { clock, log: o.log });
-    if (!claim.ok) {
-      await fail(claim.reason);
-      return result;
-    }
-    claimed = true;
-    const dry = await k(['apply', '--dry-run=server', '--validate=strict', '-n', ns, ...files]);
-    if (dry.exitCode !== 0) {
-      await fail(`server-side dry run rejected the manifests: ${dry.stderr.trim()}`);
-      return result;
-    }
-    // Pod Security warnings come back on stderr even when the request succeeds.
-    if (/violate PodSecurity/.test(dry.stderr)) {
-      await fail(`Pod Security ${example.spec.podSecurity} warnings: ${dry.stderr.trim()}`);
-      return result;
-    }
-    const applied = await k(['apply', '--validate=strict', '-n', ns, ...files]);
-    if (applied.exitCode !== 0) {
-      await fail(`apply failed: ${applied.stderr.trim()}`);
-      return result;
-    }
-    for (const w of workloadsToWaitFor(example)) {
-      const waited = await k(waitArgs(w, ns, o.readyTimeoutSeconds), (o.readyTimeoutSeconds + 15) * 1000);
-      if (waited.exitCode !== 0) {
-        await fail(`${w.ref} did not become Ready within ${o.readyTimeoutSeconds} s: ${(waited.stderr || waited.stdout).trim()}`);
-        return result;
-      }
-    }
-    for (const phase of checkPhases(example)) {
-      const unsynced = await o.policySync?.barrier(ns);
-      if (unsynced) {
-        await fail(unsynced);
-        return result;
-      }
-      for (const check of phase) {
-        const rendered = renderCheck(check, ns);
-        let attempts = 0;
-        let verdict = { passed: false, reason: '' };
-        let last: RunResult | undefined;
-        while (attempts < o.maxAttempts) {
-          attempts++;
-          last = await o.kubectl.run(rendered.argv.slice(1), { timeoutMs: 45_000 });
-          verdict = evaluate(check, last, ns);
-          if (verdict.passed) break;
-          if (attempts < o.maxAttempts) {
-            // a retry hides a race the barrier should have closed: say what the failed attempt saw
-            o.log(`    retry: ${example.id}: ${check.name}: attempt ${attempts} failed (${verdict.reason})`);
-            await clock.sleep(o.retryDelayMs);
-          }
-        }
-        result.retries += attempts - 1;
-        result.checks.push({ name: check.name, status: verdict.passed ? 'passed' : 'failed', durationMs: last!.durationMs, attempts, output: excerpt(last!) });
-        o.log(`  ${verdict.passed ? '✓' : '✗'} ${example.id}: ${check.name} (${verdict.reason}${attempts > 1 ? `, ${attempts} attempts` : ''}, ${(last!.durationMs / 1000).toFixed(1)} s)`);
-      }
-    }
-    const failed = result.checks.filter((c) => c.status === 'failed');
-    if (failed.length) await fail(`${failed.length} check(s) failed: ${failed.map((c) => c.name).join('; ')}`);
-    else result.status = 'passed';
-    return result;
-  } finally {
-    if (claimed && !o.keep) {
-      const deleted = await deleteOwnNamespace(o.kubectl, ns, { clock, wait: false, runId: o.runId });
-      if (!deleted.ok) o.log(`  ! ${example.id}: ${deleted.reason}`);
+  const run = await runInNamespace(example.id, plan, o, (checks) => checks.some((c) => !c.passed));
+  const result: ExampleResult = { id: example.id, contentHash: example.contentHash, status: 'failed', durationMs: 0, retries: 0, checks: [], mutations: [] };
+  for (const c of run.checks) {
+    result.retries += c.attempts - 1;
+    result.checks.push({ name: c.check.name, status: c.passed ? 'passed' : 'failed', durationMs: c.last.durationMs, attempts: c.attempts, output: excerpt(c.last) });
+    o.log(`  ${c.passed ? '✓' : '✗'} ${example.id}: ${c.check.name} (${c.reason}${c.attempts > 1 ? `, ${c.attempts} attempts` : ''}, ${(c.last.durationMs / 1000).toFixed(1)} s)`);
+  }
+  const failed = run.checks.filter((c) => !c.passed);
+  const reason = run.setupFailure ?? (failed.length ? `${failed.length} check(s) failed: ${failed.map((c) => c.check.name).join('; ')}` : undefined);
+  if (reason) {
+    result.reason = reason;
+    if (run.diagnostics) result.diagnostics = run.diagnostics;
+    o.log(`  ✗ ${example.id}: ${reason}`);
+  } else result.status = 'passed';
+  result.durationMs = clock.now() - started;
+  return result;
+}
+
+/**
+ * Why a mutation run did not come out as its `breaks` says, or undefined when
+ * it did: every check in `breaks` failed and every other check passed.
+ */
+export function mutationVerdict(name: string, breaks: readonly string[], checks: ReadonlyArray<{ name: string; passed: boolean; reason: string }>): string | undefined {
+  const wrong = checks.filter((c) => breaks.includes(c.name) === c.passed);
+  if (!wrong.length) return undefined;
+  return wrong
+    .map((c) => (c.passed ? `check "${c.name}" still passed ${name}` : `check "${c.name}" failed ${name} although the mutation should not break it (${c.reason})`))
+    .join('; ');
+}
+
+/**
+ * Runs mutation `index` (0-based) of the example in its own namespace: the
+ * mutated manifests with the example's namespace renamed to that one (see
+ * renameNamespace), every check: once for those the mutation must break and
+ * for observations (run, not judged, left out of the result), with the usual
+ * retries for the others.
+ */
+export async function runMutation(example: LoadedExample, index: number, o: RunnerOptions): Promise<MutationResult> {
+  const clock = o.clock ?? realClock;
+  const started = clock.now();
+  const m = example.spec.mutations[index]!;
+  const ns = mutationNamespace(example.slug, index);
+  const label = `${example.id} [${m.name}]`;
+  const result: MutationResult = { name: m.name, namespace: ns, status: 'failed', durationMs: 0, checks: [] };
+  const finish = (reason?: string): MutationResult => {
+    if (reason) {
+      result.reason = reason;
+      o.log(`  ✗ ${label}: mutation failed: ${reason}`);
+    } else {
+      result.status = 'passed';
+      o.log(`  ✓ ${label}: exactly ${m.breaks.map((b) => `"${b}"`).join(', ')} failed`);
     }
     result.durationMs = clock.now() - started;
+    return result;
+  };
+  const mutated = applyMutation(example, index);
+  if (!mutated.ok) return finish(`the mutation does not apply: ${mutated.error.message}`);
+  const documents = renameNamespace(mutated.files.flatMap((f) => f.documents), example.slug, ns);
+  const notReady = new Set(m.notReady.map(normaliseRef));
+  const mutatedExample: LoadedExample = { ...example, files: mutated.files.map((f) => ({ ...f, examplePath: `${example.id}/${f.name}` })) };
+  const plan: RunPlan = {
+    namespace: ns,
+    podSecurity: example.spec.podSecurity,
+    manifests: { args: ['-f', '-'], input: manifestStream(documents) },
+    waitFor: workloadsToWaitFor(mutatedExample).filter((w) => !notReady.has(w.ref)),
+    phases: checkPhases(example).map((phase) => phase.map((c) => renameCheckNamespace(c, example.slug, ns))),
+    // Observation checks run once, in their place (a `kubectl wait` one is what the checks after it
+    // wait for), but are not judged: they claim no behaviour, and one that reads back an object the
+    // mutation removed fails for that reason alone.
+    attempts: (c) => (m.breaks.includes(c.name) || c.observation ? 1 : o.maxAttempts),
+  };
+  const judged = (checks: CheckOutcome[]) => checks.filter((c) => !c.check.observation);
+  const verdictOf = (checks: CheckOutcome[]) => mutationVerdict(`with the mutation "${m.name}"`, m.breaks, judged(checks).map((c) => ({ name: c.check.name, passed: c.passed, reason: c.reason })));
+  const run = await runInNamespace(label, plan, o, (checks) => verdictOf(checks) !== undefined);
+  for (const c of run.checks) {
+    if (c.check.observation) {
+      o.log(`  · ${label}: ${c.check.name}: observation, not judged (${c.passed ? 'passed' : 'failed'}: ${c.reason})`);
+      continue;
+    }
+    const expected = m.breaks.includes(c.check.name) ? 'fail' : 'pass';
+    result.checks.push({ name: c.check.name, expected, status: c.passed ? 'passed' : 'failed', output: excerpt(c.last) });
+    const asExpected = c.passed === (expected === 'pass');
+    o.log(`  ${asExpected ? '✓' : '✗'} ${label}: ${c.check.name} ${c.passed ? 'passed' : 'failed'}, expected to ${expected} (${c.reason})`);
   }
+  if (run.setupFailure) return finish(run.setupFailure);
+  const reason = verdictOf(run.checks);
+  if (reason && run.diagnostics) o.log(run.diagnostics);
+  return finish(reason);
 }

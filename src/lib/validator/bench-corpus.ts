@@ -323,3 +323,22 @@ export function* generateCorpus(minResources: number, seed = 42): Generator<Corp
     }
   }
 }
+
+/**
+ * One large multi-document file of at least `minBytes`: the corpus's files,
+ * teams' shared objects included, joined with `---`. Names carry the team
+ * and app, so the whole file is still valid as one unit. It measures what a
+ * single big file costs (memory above all).
+ */
+export function generateLargeFile(minBytes: number, seed = 42): { text: string; resources: number } {
+  const parts: string[] = [];
+  let bytes = 0;
+  let resources = 0;
+  for (const f of generateCorpus(Number.MAX_SAFE_INTEGER, seed)) {
+    parts.push(f.text.endsWith('\n') ? f.text : `${f.text}\n`);
+    bytes += f.text.length + 4;
+    resources += f.resources;
+    if (bytes >= minBytes) break;
+  }
+  return { text: parts.join('---\n'), resources };
+}

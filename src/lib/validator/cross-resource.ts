@@ -94,9 +94,11 @@ class Unit {
     return candidates.filter((t) => sameNamespace(t.namespace, namespace) && selectorMatches(sel, t.labels));
   }
 
-  report(res: Resource, rule: string, path: PathSeg[], message: string, hint?: string): void {
+  /** `closedWorld`: the finding holds only if the unit is all that is applied (Finding.closedWorld). */
+  report(res: Resource, rule: string, path: PathSeg[], message: string, hint?: string, closedWorld = false): void {
     const finding: Finding = { rule, message, path };
     if (hint) finding.hint = hint;
+    if (closedWorld) finding.closedWorld = true;
     this.out.push({ res, finding });
   }
 
@@ -139,7 +141,9 @@ function duplicates(u: Unit): void {
     const key = `${apiGroup(r.apiVersion)}/${r.kind}/${namespaceOf(r)}/${r.name}`;
     const first = seen.get(key);
     if (first) {
-      u.report(r, 'duplicate-resource', ['metadata', 'name'], `${r.kind} "${r.name}" is defined twice (first in ${first.source.file})`, 'rename one; the second apply would overwrite the first');
+      // In one file it is wrong whatever else is applied; across files only if the files are applied together.
+      const otherFile = first.source !== r.source;
+      u.report(r, 'duplicate-resource', ['metadata', 'name'], `${r.kind} "${r.name}" is defined twice (first in ${first.source.file})`, 'rename one; the second apply would overwrite the first', otherFile);
     } else seen.set(key, r);
   }
 }
@@ -184,7 +188,7 @@ function service(u: Unit, r: Resource): void {
   const ns = namespaceOf(r);
   const selected = u.selectMap(sel, ns);
   if (selected.length === 0) {
-    u.report(r, 'service-selector-matches', ['spec', 'selector'], `selector ${formatLabels(sel)} matches no pod template in this unit; the Service would have no endpoints`, u.podLabelsHint(ns));
+    u.report(r, 'service-selector-matches', ['spec', 'selector'], `selector ${formatLabels(sel)} matches no pod template in this unit; the Service would have no endpoints`, u.podLabelsHint(ns), true);
     return;
   }
   const ports = Array.isArray(spec.ports) ? spec.ports : [];
@@ -243,7 +247,7 @@ function checkServiceRef(
   if (typeof name !== 'string') return;
   const svc = u.find('v1', 'Service', name, namespaceOf(r));
   if (!svc) {
-    u.report(r, rule, namePath, `${what} Service "${name}" is not defined in this unit`, 'add the Service to the example, or fix the name');
+    u.report(r, rule, namePath, `${what} Service "${name}" is not defined in this unit`, 'add the Service to the example, or fix the name', true);
     return;
   }
   const ports = get(svc.obj, 'spec', 'ports');
@@ -280,6 +284,7 @@ function ingress(u: Unit, r: Resource, env: UnitEnvironment): void {
       ['spec', 'ingressClassName'],
       `IngressClass "${cls}" is not defined in this unit and not provided by the cluster (${env.describe})`,
       env.ingressClasses.size ? `the cluster provides: ${[...env.ingressClasses].join(', ')}` : 'examples get IngressClass "traefik" with requires: [ingress] in example.yaml',
+      true,
     );
   }
 }
@@ -293,6 +298,7 @@ function gateway(u: Unit, r: Resource, env: UnitEnvironment): void {
       ['spec', 'gatewayClassName'],
       `GatewayClass "${cls}" is not defined in this unit and not provided by the cluster (${env.describe})`,
       env.gatewayClasses.size ? `the cluster provides: ${[...env.gatewayClasses].join(', ')}` : 'examples get GatewayClass "traefik" with requires: [gateway] in example.yaml',
+      true,
     );
   }
 }
@@ -311,7 +317,7 @@ function route(u: Unit, r: Resource): void {
     if (group === GATEWAY_GROUP && kind === 'Gateway') {
       const gw = u.find(GATEWAY_GROUP, 'Gateway', p.name, pns);
       if (!gw) {
-        u.report(r, 'route-parent-resolves', [...base, 'name'], `parent Gateway "${p.name}" is not defined in this unit`, 'add the Gateway, fix the name, or declare the Gateway external with the ignore annotation and a reason');
+        u.report(r, 'route-parent-resolves', [...base, 'name'], `parent Gateway "${p.name}" is not defined in this unit`, 'add the Gateway, fix the name, or declare the Gateway external with the ignore annotation and a reason', true);
         return;
       }
       const listeners = (get(gw.obj, 'spec', 'listeners') as unknown[] | undefined) ?? [];
@@ -324,7 +330,7 @@ function route(u: Unit, r: Resource): void {
       }
     } else if (group === '' && kind === 'Service') {
       if (!u.find('v1', 'Service', p.name, pns)) {
-        u.report(r, 'route-parent-resolves', [...base, 'name'], `parent Service "${p.name}" is not defined in this unit`);
+        u.report(r, 'route-parent-resolves', [...base, 'name'], `parent Service "${p.name}" is not defined in this unit`, undefined, true);
       }
     }
   });
@@ -364,6 +370,7 @@ function networkPolicy(u: Unit, r: Resource): void {
       isObj(sel) ? ['spec', 'podSelector'] : ['spec'],
       empty ? 'podSelector selects every pod, but this unit has no pods' : `podSelector ${formatLabels(isObj(selector.matchLabels) ? selector.matchLabels : {})}${Array.isArray(selector.matchExpressions) ? ' (with matchExpressions)' : ''} selects no pod of this unit; the policy would have no effect`,
       u.podLabelsHint(ns),
+      true,
     );
   }
 }

@@ -17,6 +17,15 @@ export interface Finding {
   path: PathSeg[];
   /** Point at the key of the last path step (unknown field) rather than its value. */
   at?: 'key' | 'value';
+  /**
+   * The finding assumes the unit is everything that is applied, together: an
+   * object it refers to is absent (a Service selecting no pod of the unit, a
+   * route whose Gateway is not in it), or two files of it define the same
+   * object. Only a closed world (an example, or --closed-world) makes that an
+   * error: loose files may be completed by objects applied from elsewhere, or
+   * be alternatives applied one at a time.
+   */
+  closedWorld?: true;
 }
 
 /** `spec.template.spec.containers[0].name` */
@@ -39,6 +48,8 @@ export function describeValue(v: unknown): string {
       return `string ${JSON.stringify(v.length > 40 ? v.slice(0, 37) + '...' : v)}`;
     case 'number':
       return Number.isInteger(v) ? `integer ${v}` : `number ${v}`;
+    case 'bigint':
+      return `integer ${v}`;
     case 'boolean':
       return `boolean ${v}`;
     case 'object':

@@ -1,32 +1,16 @@
 /**
- * Turns command-line paths into validation units:
- *
- * - a folder holding example.yaml is an example, loaded with the example
- *   loader (manifests in apply order, the podSecurity declaration, requires);
- * - any other folder is walked: each example below it is one unit, and the
- *   YAML files directly inside each other folder form one unit per folder;
- * - a file is a unit of its own (example.yaml stands for its example);
- * - `-` is standard input, one unit.
+ * Turns command-line paths into validation units (input-walk.ts finds
+ * them), loading each example with the example loader: its manifests in
+ * apply order, its podSecurity declaration and requires.
  */
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadExample, SPEC_FILE } from '../examples/load.ts';
 import { ProblemError } from '../problems.ts';
+import { displayPath, isExampleRef, walkInputs } from './input-walk.ts';
 import type { ValidationUnit } from './validate.ts';
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-export function displayPath(p: string, cwd = process.cwd()): string {
-  const rel = path.relative(cwd, p);
-  return rel === '' ? '.' : rel.startsWith('..') ? p : rel;
-}
-
-const YAML_FILE = /\.ya?ml$/i;
+export { displayPath, UsageError } from './input-walk.ts';
 
 /** The example in `dir` (which holds example.yaml), as a unit. */
 export function exampleUnit(dir: string): ValidationUnit {
@@ -47,66 +31,10 @@ export function exampleUnit(dir: string): ValidationUnit {
   }
 }
 
-function readText(p: string): string {
-  try {
-    return readFileSync(p, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${displayPath(p)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
-/** Checks now that the file is readable, reads it when the unit is validated. */
-function lazyText(p: string): () => string {
-  try {
-    accessSync(p, constants.R_OK);
-  } catch (e) {
-    throw new UsageError(`cannot read ${displayPath(p)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return () => readText(p);
-}
-
-/** Units for one folder and everything below it. */
-function folderUnits(dir: string, out: ValidationUnit[]): void {
-  if (existsSync(path.join(dir, SPEC_FILE))) {
-    out.push(exampleUnit(dir));
-    return;
-  }
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    throw new UsageError(`cannot read folder ${displayPath(dir)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const files = entries.filter((e) => e.isFile() && YAML_FILE.test(e.name)).map((e) => path.join(dir, e.name));
-  if (files.length) out.push({ name: displayPath(dir), files: files.map((f) => ({ file: displayPath(f), text: lazyText(f) })) });
-  for (const e of entries) {
-    if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') folderUnits(path.join(dir, e.name), out);
-  }
-}
-
 /**
  * Units for the given paths (`examples` when none). Throws UsageError for a
  * path that does not exist or cannot be read. `readStdin` is called for `-`.
  */
 export function collectUnits(paths: string[], readStdin: () => string): ValidationUnit[] {
-  const out: ValidationUnit[] = [];
-  const list = paths.length ? paths : ['examples'];
-  for (const p of list) {
-    if (p === '-') {
-      out.push({ name: '-', files: [{ file: '-', text: readStdin() }] });
-      continue;
-    }
-    let st;
-    try {
-      st = statSync(p);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new UsageError(`cannot read ${p}: ${code === 'ENOENT' ? 'no such file or folder' : code ?? (e as Error).message}`);
-    }
-    if (st.isDirectory()) folderUnits(p, out);
-    else if (path.basename(p) === SPEC_FILE) out.push(exampleUnit(path.dirname(p)));
-    else out.push({ name: displayPath(p), files: [{ file: displayPath(path.resolve(p)), text: readText(p) }] });
-  }
-  return out;
+  return walkInputs(paths, readStdin).map((u) => (isExampleRef(u) ? exampleUnit(u.exampleDir) : u));
 }

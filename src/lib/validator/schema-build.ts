@@ -28,6 +28,28 @@ function refName(ref: string): string {
 interface ConvertOptions {
   /** Kubernetes built-ins: `type: object` without properties means any object. CRDs: structural, so it prunes everything. */
   openObjects: boolean;
+  /**
+   * Keep `default:` values that are a scalar's zero value ("", 0, false) or
+   * []. CRDs: yes, the API server sets them. Built-ins: no; their OpenAPI
+   * marks required Go fields with the zero value a missing field decodes to,
+   * and Go validation then says "Required value", so they must stay missing.
+   * `default: {}` is kept for both: on a built-in it marks a struct field that
+   * is not a pointer in Go (CSIDriver.spec, Deployment.spec.template), which a
+   * missing field decodes to; it is then validated as the empty struct, as
+   * the API server does (a pointer, like a selector, has no such default).
+   */
+  zeroDefaults: boolean;
+}
+
+function isScalarZero(v: unknown): boolean {
+  return v === '' || v === 0 || v === false || (Array.isArray(v) && v.length === 0);
+}
+
+/** The `default:` to keep for a schema node, if any (see ConvertOptions.zeroDefaults). */
+function defaultOf(s: Json, opt: ConvertOptions): unknown {
+  const d = s.default;
+  if (d === undefined || d === null) return undefined;
+  return opt.zeroDefaults || !isScalarZero(d) ? d : undefined;
 }
 
 /** Converts one OpenAPI / CRD schema node. */
@@ -36,7 +58,8 @@ export function convertSchema(s: unknown, opt: ConvertOptions): SchemaNode {
   if (typeof s.$ref === 'string') return { ref: refName(s.$ref) };
   const allOf = Array.isArray(s.allOf) ? s.allOf : undefined;
   if (allOf && allOf.length === 1 && isObj(allOf[0]) && typeof allOf[0].$ref === 'string' && !s.type && !s.properties) {
-    return { ref: refName(allOf[0].$ref) };
+    const dflt = defaultOf(s, opt);
+    return dflt === undefined ? { ref: refName(allOf[0].$ref) } : { ref: refName(allOf[0].$ref), dflt };
   }
   const n: SchemaNode = {};
   if (typeof s.type === 'string' && TYPES.has(s.type as SchemaType)) n.type = s.type as SchemaType;
@@ -50,7 +73,11 @@ export function convertSchema(s: unknown, opt: ConvertOptions): SchemaNode {
   if (Array.isArray(s.required) && s.required.length) n.req = s.required as string[];
   if (isObj(s.properties)) {
     n.props = {};
-    for (const [k, v] of Object.entries(s.properties)) n.props[k] = convertSchema(v, opt);
+    for (const [k, v] of Object.entries(s.properties)) {
+      n.props[k] = convertSchema(v, opt);
+      // The API server resets status on create and never defaults it from a manifest.
+      if (k === 'status') delete n.props[k].dflt;
+    }
   }
   if (s.additionalProperties === true) n.addl = true;
   else if (isObj(s.additionalProperties)) n.addl = convertSchema(s.additionalProperties, opt);
@@ -72,6 +99,8 @@ export function convertSchema(s: unknown, opt: ConvertOptions): SchemaNode {
     if (Array.isArray(list) && !n.special) n[k] = list.map((x) => convertSchema(x, opt));
   }
   if (isObj(s.not)) n.not = convertSchema(s.not, opt);
+  const dflt = defaultOf(s, opt);
+  if (dflt !== undefined) n.dflt = dflt;
   if (Array.isArray(s['x-kubernetes-validations'])) n.cel = s['x-kubernetes-validations'].length;
   if (opt.openObjects && n.type === 'object' && !n.props && !n.addl) n.addl = true;
   return n;
@@ -116,7 +145,7 @@ export function buildSchemaBundle(input: BuildInput): { bundle: SchemaBundle; st
       if (name in defs) continue;
       if (name === QUANTITY) defs[name] = { special: 'quantity' };
       else if (name === INT_OR_STRING) defs[name] = { special: 'int-or-string' };
-      else defs[name] = convertSchema(s, { openObjects: true });
+      else defs[name] = convertSchema(s, { openObjects: true, zeroDefaults: false });
       const gvks = isObj(s) && Array.isArray(s['x-kubernetes-group-version-kind']) ? s['x-kubernetes-group-version-kind'] : [];
       for (const g of gvks as Json[]) gvkToDef.set(`${g.group}|${g.version}|${g.kind}`, name);
     }
@@ -156,7 +185,7 @@ export function buildSchemaBundle(input: BuildInput): { bundle: SchemaBundle; st
     const kind = String(spec.names.kind);
     for (const v of spec.versions as Json[]) {
       const schema = isObj(v.schema) ? v.schema.openAPIV3Schema : undefined;
-      const root = convertSchema(schema, { openObjects: false });
+      const root = convertSchema(schema, { openObjects: false, zeroDefaults: true });
       root.props = { ...(root.props ?? {}) };
       root.props.apiVersion = { type: 'string' };
       root.props.kind = { type: 'string' };

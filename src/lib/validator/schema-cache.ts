@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
+import { yamlPackage } from '../yaml-positions.ts';
 import { parseGoEnums } from './go-enums.ts';
 import { buildSchemaBundle, type BuildStats } from './schema-build.ts';
 import type { SchemaBundle } from './schema-model.ts';
@@ -92,7 +92,7 @@ export function buildFromSources(log: (line: string) => void): { bundle: SchemaB
   const crdDir = path.join(gw, 'config', 'crd', 'standard');
   const crds: Record<string, unknown>[] = [];
   for (const f of readdirSync(crdDir).filter((x) => x.endsWith('.yaml')).sort()) {
-    for (const d of parseAllDocuments(readFileSync(path.join(crdDir, f), 'utf8'))) {
+    for (const d of yamlPackage().parseAllDocuments(readFileSync(path.join(crdDir, f), 'utf8'))) {
       const v = d.toJS() as Record<string, unknown> | null;
       if (v && v.kind === 'CustomResourceDefinition') crds.push(v);
     }

@@ -43,6 +43,11 @@ export interface SchemaNode {
   anyOf?: SchemaNode[];
   allOf?: SchemaNode[];
   not?: SchemaNode;
+  /**
+   * The schema's `default:` (OpenAPI or CRD). The API server sets it on a
+   * missing field before it validates, so the validator does too.
+   */
+  dflt?: unknown;
   /** Number of x-kubernetes-validations (CEL) rules here; not evaluated offline. */
   cel?: number;
 }

@@ -59,9 +59,9 @@ function typeOk(t: string, v: unknown): boolean {
     case 'string':
       return typeof v === 'string';
     case 'integer':
-      return typeof v === 'number' && Number.isInteger(v);
+      return (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint';
     case 'number':
-      return typeof v === 'number';
+      return typeof v === 'number' || typeof v === 'bigint';
     case 'boolean':
       return typeof v === 'boolean';
     case 'array':
@@ -139,12 +139,12 @@ export class SchemaValidator {
     const checks: V[] = [];
     if (n.special === 'int-or-string') {
       checks.push((v, c) => {
-        if (typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v))) return;
+        if (typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint') return;
         c.report('schema-type', `${here(c)}: expected an integer or a string, got ${describeValue(v)}`);
       });
     } else if (n.special === 'quantity') {
       checks.push((v, c) => {
-        if (typeof v === 'number') return;
+        if (typeof v === 'number' || typeof v === 'bigint') return;
         if (typeof v === 'string') {
           if (!QUANTITY.test(v)) c.report('schema-format', `${here(c)}: "${v}" is not a quantity`, { hint: 'write a number with an optional suffix: 100m, 0.5, 64Mi, 1Gi, 2k' });
           return;
@@ -173,7 +173,11 @@ export class SchemaValidator {
     }
     if (n.fmt === 'int32') {
       checks.push((v, c) => {
-        if (typeof v === 'number' && (v < -2147483648 || v > 2147483647)) c.report('schema-format', `${here(c)}: ${v} does not fit in int32`);
+        if ((typeof v === 'number' || typeof v === 'bigint') && (v < -2147483648 || v > 2147483647)) c.report('schema-format', `${here(c)}: ${v} does not fit in int32`);
+      });
+    } else if (n.fmt === 'int64') {
+      checks.push((v, c) => {
+        if ((typeof v === 'number' || typeof v === 'bigint') && (v < -(2n ** 63n) || v > 2n ** 63n - 1n)) c.report('schema-format', `${here(c)}: ${v} does not fit in int64`);
       });
     } else if (n.fmt === 'byte') {
       checks.push((v, c) => {
@@ -216,7 +220,7 @@ export class SchemaValidator {
       const min = n.minimum;
       const max = n.maximum;
       checks.push((v, c) => {
-        if (typeof v !== 'number') return;
+        if (typeof v !== 'number' && typeof v !== 'bigint') return;
         if (min !== undefined && (n.exclusiveMinimum ? v <= min : v < min)) c.report('schema-constraint', `${here(c)}: ${v} is below the minimum ${min}`);
         if (max !== undefined && (n.exclusiveMaximum ? v >= max : v > max)) c.report('schema-constraint', `${here(c)}: ${v} is above the maximum ${max}`);
       });
@@ -303,8 +307,11 @@ export class SchemaValidator {
     const open = addl === true || !!n.preserve || !strict;
     const req = n.req ?? [];
     const names = [...props.keys()];
+    // Defaults are the API server's, applied before validation; inside oneOf/anyOf/not branches (not strict) nothing is set.
+    const defaults = strict ? Object.entries(n.props ?? {}).filter(([, s]) => s.dflt !== undefined).map(([k, s]) => [k, s.dflt] as const) : [];
     return (v, c) => {
       const o = v as Record<string, unknown>;
+      for (const [k, d] of defaults) if (o[k] === undefined) o[k] = typeof d === 'object' ? structuredClone(d) : d;
       for (const k in o) {
         const pv = props.get(k);
         if (pv) {
@@ -356,11 +363,11 @@ export class SchemaValidator {
             if (typeof e !== 'object' || e === null) continue;
             const r = e as Record<string, unknown>;
             // protocol defaults to TCP before the API server compares keys.
-            id = JSON.stringify(keys.map((k) => r[k] ?? (k === 'protocol' ? 'TCP' : null)));
-          } else id = JSON.stringify(e);
+            id = stableJson(keys.map((k) => r[k] ?? (k === 'protocol' ? 'TCP' : null)));
+          } else id = stableJson(e);
           const first = seen.get(id);
           if (first !== undefined) {
-            const what = keys && keys.length ? keys.map((k) => `${k}=${JSON.stringify((e as Record<string, unknown>)[k] ?? (k === 'protocol' ? 'TCP' : null))}`).join(', ') : JSON.stringify(e);
+            const what = keys && keys.length ? keys.map((k) => `${k}=${stableJson((e as Record<string, unknown>)[k] ?? (k === 'protocol' ? 'TCP' : null))}`).join(', ') : stableJson(e);
             c.report('schema-duplicate-entry', `${here(c)}[${i}] repeats entry [${first}] (${what})`, { rel: [i], hint: 'each entry of this list needs a unique key; remove or rename one' });
           } else seen.set(id, i);
         }
@@ -370,3 +377,8 @@ export class SchemaValidator {
 }
 
 const STOP = Symbol('stop');
+
+/** JSON text of a plain value, integers beyond 2^53 (bigints) included. */
+function stableJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? 'undefined';
+}

@@ -64,12 +64,27 @@ export function exampleEnvironment(spec: ExampleSpec): UnitEnvironment {
 
 const ALPHA = /^(?:[^/]+\/)?v[0-9]+alpha[0-9]+$/;
 
+export interface ValidatorOptions {
+  /**
+   * Treat every unit as complete, as an example is: findings that assume the
+   * unit is all that is applied (Finding.closedWorld) are errors everywhere, not only in
+   * examples (`--closed-world`).
+   */
+  closedWorld?: boolean;
+}
+
+/** The hint that says why a closed-world finding is only a warning here. */
+const OPEN_WORLD_HINT = 'only a warning: outside an example these files need not be all that is applied, nor applied together (--closed-world makes this an error)';
+
 export class ManifestValidator {
   readonly schema: SchemaValidator;
   /** kind -> apiVersions that define it, for hints. */
   private readonly versionsOfKind = new Map<string, string[]>();
 
-  constructor(bundle: SchemaBundle) {
+  constructor(
+    bundle: SchemaBundle,
+    readonly options: ValidatorOptions = {},
+  ) {
     this.schema = new SchemaValidator(bundle);
     for (const key of Object.keys(bundle.kinds)) {
       const i = key.lastIndexOf(':');
@@ -120,12 +135,15 @@ export class ManifestValidator {
       silences.set(res, new Set(s.rules.keys()));
       for (const finding of s.findings) located.push({ res, finding });
     }
+    // An example is complete by definition; anything else only when the user says so.
+    const closed = !!unit.example || !!this.options.closedWorld;
     for (const { res, finding } of located) {
       const r = rule(finding.rule);
       if (r.silenceable && silences.get(res)?.has(finding.rule)) continue;
       const pos = res.source.locate(res.doc, [...res.base, ...finding.path], finding.at);
-      const p: Problem = { file: res.source.file, ...pos, rule: finding.rule, severity: finding.severity ?? r.severity, message: finding.message };
-      if (finding.hint) p.hint = finding.hint;
+      const open = finding.closedWorld && !closed;
+      const p: Problem = { file: res.source.file, ...pos, rule: finding.rule, severity: open ? 'warning' : (finding.severity ?? r.severity), message: finding.message };
+      if (finding.hint || open) p.hint = [finding.hint, open ? OPEN_WORLD_HINT : undefined].filter(Boolean).join('; ');
       problems.push(p);
     }
     return { problems: sortProblems(dedupe(problems), unit.files.map((f) => f.file)), files: unit.files.length, resources: resources.length };

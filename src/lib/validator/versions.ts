@@ -25,7 +25,7 @@ export const GATEWAY_API_MODULE = 'sigs.k8s.io/gateway-api';
 export const KUBECONFORM_VERSION = 'v0.8.0';
 
 /** Version of the compact schema format; bump when schema-build.ts changes its output. */
-export const SCHEMA_FORMAT = 3;
+export const SCHEMA_FORMAT = 5;
 
 /** File name of the generated compact schema, keyed by everything it depends on. */
 export function schemaCacheName(): string {
