@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 import { loadExample } from '../../src/lib/examples/load.ts';
 import { foreignNamespaceReason, RUN_LABEL } from '../../src/lib/runner/namespace.ts';
 import { PolicySync, SYNC_CONFIGMAP, SYNCED_ANNOTATION_PREFIX } from '../../src/lib/runner/policy-sync.ts';
-import { mutationVerdict, runExample, runMutation, type RunnerOptions } from '../../src/lib/runner/run-example.ts';
+import { mutationVerdict, orderForMutation, runExample, runMutation, type RunnerOptions } from '../../src/lib/runner/run-example.ts';
 import { err, FakeCluster, ok } from '../support/fake-kubectl.ts';
 
 const example = loadExample(path.resolve(import.meta.dirname, '..', 'fixtures', 'examples', 'good'), 'demo/two-docs');
@@ -167,14 +167,20 @@ describe('runMutation', () => {
       name: 'with the Service selecting no pod',
       namespace: 'guarded-m2',
       status: 'passed',
-      durationMs: 0,
+      durationMs: 3000,
       checks: [
         { name: 'the client reaches web', expected: 'fail', status: 'failed', output: "curl: (7) Failed to connect to web port 8080 after 1 ms: Couldn't connect to server" },
         { name: 'a stranger is blocked', expected: 'pass', status: 'passed', output: 'TIMEOUT' },
       ],
     });
-    // the one check it must break got one attempt: no retry, no sleep
-    expect(c.clock.sleeps).toEqual([]);
+    // the one check it must break got one attempt (no retry), run last, after one settle delay
+    expect(c.clock.sleeps).toEqual([3000]);
+    const probe = (args: string[]) => args.find((a) => ['curl', '/agnhost', 'networkpolicy'].includes(a));
+    expect(c.calls.map((x) => probe(x.args)).filter(Boolean)).toEqual([
+      'networkpolicy',
+      '/agnhost',
+      'curl',
+    ]);
     expect(c.namespaces.get('guarded-m2')!.labels[RUN_LABEL]).toBe('run-now');
     expect(c.namespaces.get('guarded-m2')!.terminating).toBe(true);
     expect(c.namespaces.has('guarded')).toBe(false);
@@ -248,6 +254,14 @@ describe('runMutation', () => {
     await runMutation({ ...guarded, spec: { ...guarded.spec, mutations: [m] } }, 0, o);
     const waits = c.calls.filter((x) => x.args[0] === 'rollout' || x.args[0] === 'wait').map((x) => x.args.find((a) => a.includes('/')));
     expect(waits).toEqual(['pod/client', 'pod/stranger']);
+  });
+});
+
+describe('orderForMutation', () => {
+  test('observations, then checks that must pass, then those the mutation breaks; stable within each', () => {
+    const c = (name: string, observation = false) => ({ name, observation, kubectl: { args: ['get', 'x'], expect: { exitCode: 0, outputContains: [] } } });
+    const phase = [c('b1'), c('o1', true), c('p1'), c('b2'), c('p2'), c('o2', true)];
+    expect(orderForMutation(phase, ['b1', 'b2']).map((x) => x.name)).toEqual(['o1', 'o2', 'p1', 'p2', 'b1', 'b2']);
   });
 });
 

@@ -78,6 +78,12 @@ interface RunPlan {
   phases: Check[][];
   /** Attempts a check gets: a check a mutation must break gets one, so a retry cannot turn its failure into a pass. */
   attempts: (check: Check) => number;
+  /**
+   * Checks before which the cluster gets one retry delay to settle (once per
+   * phase, before the first of them): a check with a single attempt has no
+   * retry to wait out a controller that has not yet programmed the change.
+   */
+  settleBefore?: (check: Check) => boolean;
 }
 
 /** One check as it ended in a run. */
@@ -132,7 +138,14 @@ async function runInNamespace(label: string, plan: RunPlan, o: RunnerOptions, wa
     for (const phase of plan.phases) {
       const unsynced = await o.policySync?.barrier(ns);
       if (unsynced) return await stop(unsynced);
-      for (const check of phase) out.checks.push(await runCheck(label, check, ns, plan.attempts(check), o, clock));
+      let settled = false;
+      for (const check of phase) {
+        if (!settled && plan.settleBefore?.(check)) {
+          settled = true;
+          await clock.sleep(o.retryDelayMs);
+        }
+        out.checks.push(await runCheck(label, check, ns, plan.attempts(check), o, clock));
+      }
     }
     if (wantDiagnostics(out.checks)) out.diagnostics = await diagnostics(o, ns);
     return out;
@@ -193,6 +206,12 @@ export async function runExample(example: LoadedExample, o: RunnerOptions): Prom
   return result;
 }
 
+/** A phase's checks in the order a mutation runs them: observations, then the rest, then those in `breaks`. */
+export function orderForMutation(phase: readonly Check[], breaks: readonly string[]): Check[] {
+  const rank = (c: Check) => (c.observation ? 0 : breaks.includes(c.name) ? 2 : 1);
+  return [...phase].sort((a, b) => rank(a) - rank(b));
+}
+
 /**
  * Why a mutation run did not come out as its `breaks` says, or undefined when
  * it did: every check in `breaks` failed and every other check passed.
@@ -240,15 +259,20 @@ export async function runMutation(example: LoadedExample, index: number, o: Runn
     podSecurity: example.spec.podSecurity,
     manifests: { args: ['-f', '-'], input: manifestStream(documents) },
     waitFor: workloadsToWaitFor(mutatedExample).filter((w) => !notReady.has(w.ref)),
-    phases: checkPhases(example).map((phase) => phase.map((c) => renameCheckNamespace(c, example.slug, ns))),
-    // Observation checks run once, in their place (a `kubectl wait` one is what the checks after it
-    // wait for), but are not judged: they claim no behaviour, and one that reads back an object the
-    // mutation removed fails for that reason alone.
+    // Within a phase: observations first (a `kubectl wait` one is what the other checks wait for),
+    // then the checks that must still pass (their retries show the cluster has converged), then,
+    // after a settle delay, the checks the mutation must break, once each. Reported in spec order.
+    phases: checkPhases(example).map((phase) => orderForMutation(phase, m.breaks).map((c) => renameCheckNamespace(c, example.slug, ns))),
+    // Observation checks run once but are not judged: they claim no behaviour, and one that reads
+    // back an object the mutation removed fails for that reason alone.
     attempts: (c) => (m.breaks.includes(c.name) || c.observation ? 1 : o.maxAttempts),
+    settleBefore: (c) => m.breaks.includes(c.name),
   };
   const judged = (checks: CheckOutcome[]) => checks.filter((c) => !c.check.observation);
   const verdictOf = (checks: CheckOutcome[]) => mutationVerdict(`with the mutation "${m.name}"`, m.breaks, judged(checks).map((c) => ({ name: c.check.name, passed: c.passed, reason: c.reason })));
   const run = await runInNamespace(label, plan, o, (checks) => verdictOf(checks) !== undefined);
+  const specOrder = example.spec.checks.map((c) => c.name);
+  run.checks.sort((a, b) => specOrder.indexOf(a.check.name) - specOrder.indexOf(b.check.name));
   for (const c of run.checks) {
     if (c.check.observation) {
       o.log(`  · ${label}: ${c.check.name}: observation, not judged (${c.passed ? 'passed' : 'failed'}: ${c.reason})`);
