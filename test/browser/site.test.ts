@@ -4,9 +4,8 @@
  * switching the theme, and no console errors or failed requests anywhere.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
 import { loadExample } from '../../src/lib/examples/load.ts';
-import { launchChromium, watchPage, type Browser } from '../support/browser.ts';
+import { launchChromium, visitRoute, watchPage, type Browser } from '../support/browser.ts';
 import { serveStatic, type StaticServer } from '../support/static-server.ts';
 import type { ArticlePage } from '../../src/lib/links/site-pages.ts';
 import { articles, articleWithExample, dist, exRoot, sitePages, uniqueSearchTerm } from '../support/site.ts';
@@ -133,11 +132,4 @@ describe('every page', () => {
   });
 });
 
-/** Opens a route in a new page and watches it. */
-async function visit(route: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.context.newPage();
-  const problems = watchPage(page);
-  const res = await page.goto(server.url + route, { waitUntil: 'load' });
-  expect(res?.status(), route).toBe(200);
-  return { page, problems };
-}
+const visit = (route: string) => visitRoute(browser, server.url, route);

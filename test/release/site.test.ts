@@ -13,7 +13,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'node-html-parser';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectation } from '../../src/lib/checks/commands.ts';
 import { loadAllExamples } from '../../src/lib/examples/load.ts';
@@ -22,7 +21,7 @@ import { listHtmlFiles, PARSE_OPTIONS } from '../../src/lib/links/check-links.ts
 import { describeEnvironment } from '../../src/lib/report/environment.ts';
 import { excerpt, readReport, reportDate } from '../../src/lib/report/status.ts';
 import { REPORT_PATH, examplePagePath, VALIDATION_PATH } from '../../src/lib/site-config.ts';
-import { launchChromium, watchPage, type Browser } from '../support/browser.ts';
+import { launchChromium, visitRoute, type Browser } from '../support/browser.ts';
 import { dist, exRoot, root } from '../support/site.ts';
 import { serveStatic, type StaticServer } from '../support/static-server.ts';
 
@@ -45,13 +44,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function visit(route: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.context.newPage();
-  const problems = watchPage(page);
-  const res = await page.goto(server.url + route, { waitUntil: 'load' });
-  expect(res?.status(), route).toBe(200);
-  return { page, problems };
-}
+const visit = (route: string) => visitRoute(browser, server.url, route);
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 

@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { chromium, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -70,4 +71,13 @@ export function watchPage(page: Page): string[] {
     if (res.status() >= 400) problems.push(`${where()}: HTTP ${res.status()} for ${res.url()}`);
   });
   return problems;
+}
+
+/** Opens a site route in a new page, watched by watchPage; the route must answer 200. */
+export async function visitRoute(browser: Browser, baseUrl: string, route: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.context.newPage();
+  const problems = watchPage(page);
+  const res = await page.goto(baseUrl + route, { waitUntil: 'load' });
+  expect(res?.status(), route).toBe(200);
+  return { page, problems };
 }
