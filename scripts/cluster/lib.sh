@@ -20,7 +20,7 @@ die() { log "ERROR: $*"; exit 1; }
 # are left out, so editing them does not rebuild every cluster component.
 key() {
   local name="$1"; shift
-  { echo "$name"; grep -v -E '^[[:space:]]*(#|$)|^ACTIONLINT_VERSION=' "$CLUSTER_DIR/versions.env"; cat "$@"; } | sha256sum | cut -c1-12
+  { echo "$name"; grep -v -E '^[[:space:]]*(#|$)|^(ACTIONLINT_VERSION|POD_SUBNET|SERVICE_SUBNET)=' "$CLUSTER_DIR/versions.env"; cat "$@"; } | sha256sum | cut -c1-12
 }
 
 # step NAME CMD... : run a step with timing lines

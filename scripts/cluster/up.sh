@@ -24,6 +24,8 @@ apiVersion: kind.x-k8s.io/v1alpha4
 name: $CLUSTER_NAME
 networking:
   kubeProxyMode: $KUBE_PROXY_MODE
+  podSubnet: $POD_SUBNET
+  serviceSubnet: $SERVICE_SUBNET
 nodes:
   - role: control-plane
 $(for _ in $(seq 1 "$WORKERS"); do echo "  - role: worker"; done)

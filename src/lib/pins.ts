@@ -42,6 +42,8 @@ const KEYS = {
   KUBE_PROXY_MODE: { shape: /^(iptables|nftables|ipvs)$/, what: 'kube-proxy mode (iptables, nftables or ipvs)' },
   CNI: { shape: /^[a-z0-9][a-z0-9-]*$/, what: 'network plugin of the cluster (a name)' },
   WORKERS: { shape: /^[1-9]\d*$/, what: 'number of worker nodes (a positive integer)' },
+  POD_SUBNET: { shape: /^\d+\.\d+\.\d+\.\d+\/\d+$/, what: 'IPv4 CIDR pods get their addresses from (kind networking.podSubnet)' },
+  SERVICE_SUBNET: { shape: /^\d+\.\d+\.\d+\.\d+\/\d+$/, what: 'IPv4 CIDR Services get their cluster IPs from (kind networking.serviceSubnet)' },
 } as const;
 
 export type PinKey = keyof typeof KEYS;
