@@ -3,12 +3,13 @@ import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
 import contentGuard from './src/integrations/content-guard.ts';
-import { CONFORMANCE_PATH, EXAMPLES_INDEX_PATH, REPO_URL, SITE_TITLE, SITE_URL, VALIDATION_PATH } from './src/lib/site-config.ts';
+import { REPO_URL, SITE_TITLE, SITE_URL, siteConfig } from './src/lib/site/config.ts';
+import { CONFORMANCE_PATH, EXAMPLES_INDEX_PATH, VALIDATION_PATH } from './src/lib/site/routes.ts';
 
 export default defineConfig({
   site: SITE_URL,
   // scripts/build.ts builds into a scratch folder and swaps it in whole.
-  outDir: process.env.ASTRO_OUT_DIR ?? './dist',
+  outDir: siteConfig().outDir,
   trailingSlash: 'ignore',
   integrations: [
     contentGuard(),
@@ -28,6 +29,7 @@ export default defineConfig({
         // Starlight resolves autogenerate directories against each entry's file path,
         // which for a collection outside src/content/docs is the path from the project root.
         { label: 'Guides', items: [{ autogenerate: { directory: 'content/guides' } }] },
+        { label: 'NetworkPolicy recipes', items: [{ autogenerate: { directory: 'content/networkpolicy-recipes' } }] },
         {
           label: 'Examples',
           items: [

@@ -5,10 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { siteConfig } from '../src/lib/site/config.ts';
 
-const root = process.cwd();
-const finalDir = path.resolve(root, process.env.ASTRO_OUT_DIR ?? 'dist');
-const scratch = path.resolve(root, '.cache', `build-${process.pid}`);
+const config = siteConfig();
+const root = config.root;
+const finalDir = config.outDir;
+const scratch = path.join(config.cacheDir, `build-${process.pid}`);
 mkdirSync(path.dirname(scratch), { recursive: true });
 const started = Date.now();
 const astro = path.join(root, 'node_modules', '.bin', 'astro');

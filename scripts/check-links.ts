@@ -12,7 +12,7 @@ import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkLinks } from '../src/lib/links/check-links.ts';
 import { formatProblem } from '../src/lib/problems.ts';
-import { SITE_URL } from '../src/lib/site-config.ts';
+import { SITE_URL } from '../src/lib/site/config.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -7,17 +7,17 @@
  * Honours CONTENT_DIR and EXAMPLES_DIR like the content guard does.
  */
 import path from 'node:path';
-import { examplesRoot, listExampleIds, loadExample } from '../src/lib/examples/load.ts';
+import { listExampleIds, loadExample } from '../src/lib/examples/load.ts';
 import { articleFilePath, articleRouteFor, articleRouteTaken, isoDate, nextSidebarOrder, renderArticle } from '../src/lib/scaffold/article.ts';
-import { type Field, parseFlags, resolveFields, runCli, usage, UsageError } from '../src/lib/scaffold/cli.ts';
+import { type Field, processIo as io, runScaffold } from '../src/lib/scaffold/cli.ts';
+import { UsageError } from '../src/lib/usage-error.ts';
 import { createFileAtomic } from '../src/lib/scaffold/write.ts';
+import { siteConfig } from '../src/lib/site/config.ts';
 import { articleSlugError, descriptionError, exampleListError, orderError, parseExampleList, titleError } from '../src/lib/scaffold/validate.ts';
 
 const cwd = process.cwd();
-const contentDir = path.resolve(cwd, process.env.CONTENT_DIR ?? 'content');
-const exRoot = examplesRoot(cwd);
+const { contentDir, examplesDir: exRoot } = siteConfig(cwd);
 const show = (p: string) => (path.relative(cwd, p).startsWith('..') ? p : path.relative(cwd, p));
-const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 
 const fields: Field[] = [
   {
@@ -49,13 +49,7 @@ const fields: Field[] = [
 ];
 
 const command = 'npm run new:article --';
-process.exitCode = await runCli(command, fields, io, async () => {
-  const { help, values } = parseFlags(process.argv.slice(2), fields);
-  if (help) {
-    io.stdout.write(`${usage(command, fields)}\n`);
-    return;
-  }
-  const v = await resolveFields(fields, values, io);
+process.exitCode = await runScaffold(command, fields, process.argv.slice(2), io, (v) => {
   const examples = parseExampleList(v.examples!).map((id) => {
     try {
       return { id, title: loadExample(exRoot, id).spec.title };
@@ -71,9 +65,9 @@ process.exitCode = await runCli(command, fields, io, async () => {
       '',
       'next steps:',
       `  1. write the article in ${show(file)} (the comment at the top says how; delete it when done)`,
-      '  2. npm run check:content   frontmatter, <Example> paths and example specs, in a second',
+      '  2. npm run check:content   frontmatter, <Example> paths, example specs, commands, personal data, in a second',
       '  3. npm run validate        the example manifests, offline',
-      '  4. npm test -- --project unit   includes the content rules: links, commands, no personal data',
+      '  4. npm run build && npm run check:links   the built pages and every link in them',
       `  5. npm run dev             preview at http://localhost:4321${articleRouteFor(v.slug!)}`,
       '',
     ].join('\n'),

@@ -7,17 +7,17 @@
  * anything. Honours EXAMPLES_DIR like the loader does.
  */
 import path from 'node:path';
-import { examplesRoot, listExampleIds } from '../src/lib/examples/load.ts';
-import { type Field, parseFlags, resolveFields, runCli, usage } from '../src/lib/scaffold/cli.ts';
+import { listExampleIds } from '../src/lib/examples/load.ts';
+import { type Field, processIo as io, runScaffold } from '../src/lib/scaffold/cli.ts';
 import { exampleDirPath, renderExample } from '../src/lib/scaffold/example.ts';
 import { createFolderAtomic } from '../src/lib/scaffold/write.ts';
 import { descriptionError, EXAMPLE_KINDS, exampleSlugError, type ExampleKind, kindError, titleError, topicError } from '../src/lib/scaffold/validate.ts';
-import { examplePagePath } from '../src/lib/site-config.ts';
+import { siteConfig } from '../src/lib/site/config.ts';
+import { examplePagePath } from '../src/lib/site/routes.ts';
 
 const cwd = process.cwd();
-const exRoot = examplesRoot(cwd);
+const exRoot = siteConfig(cwd).examplesDir;
 const show = (p: string) => (path.relative(cwd, p).startsWith('..') ? p : path.relative(cwd, p));
-const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 
 const fields: Field[] = [
   {
@@ -37,13 +37,7 @@ const fields: Field[] = [
 ];
 
 const command = 'npm run new:example --';
-process.exitCode = await runCli(command, fields, io, async () => {
-  const { help, values } = parseFlags(process.argv.slice(2), fields);
-  if (help) {
-    io.stdout.write(`${usage(command, fields)}\n`);
-    return;
-  }
-  const v = await resolveFields(fields, values, io);
+process.exitCode = await runScaffold(command, fields, process.argv.slice(2), io, (v) => {
   const dir = exampleDirPath(exRoot, v.topic!, v.slug!);
   const files = renderExample({ title: v.title!, summary: v.summary!, kind: v.kind as ExampleKind });
   createFolderAtomic(dir, files);

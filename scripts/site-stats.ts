@@ -15,15 +15,17 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'node-html-parser';
-import { examplesRoot } from '../src/lib/examples/load.ts';
 import { listHtmlFiles, PARSE_OPTIONS } from '../src/lib/links/check-links.ts';
-import { distFileForRoute, listArticlePages } from '../src/lib/links/site-pages.ts';
+import { distFileForRoute } from '../src/lib/site/routes.ts';
+import { listArticlePages } from '../src/lib/links/site-pages.ts';
+import { siteConfig } from '../src/lib/site/config.ts';
 
-const root = process.cwd();
+const config = siteConfig();
+const root = config.root;
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const dist = path.resolve(root, args.find((a) => !a.startsWith('--')) ?? 'dist');
-const buildMsFile = path.join(root, '.cache', 'last-build-ms');
+const dist = path.resolve(root, args.find((a) => !a.startsWith('--')) ?? config.outDir);
+const buildMsFile = config.lastBuildMsFile;
 
 // ---- build time (and a build when there is nothing to measure) ----
 let buildMs: number | undefined;
@@ -129,9 +131,8 @@ interface PageJs {
 }
 const lazyAll = new Set<string>();
 let usesPagefind = false;
-const contentDir = path.resolve(root, process.env.CONTENT_DIR ?? 'content');
 const articlePages: PageJs[] = [];
-for (const a of listArticlePages(contentDir, examplesRoot(root))) {
+for (const a of listArticlePages(config.contentDir)) {
   const file = distFileForRoute(dist, a.route);
   if (!existsSync(file)) continue;
   const doc = parse(readFileSync(file, 'utf8'), PARSE_OPTIONS);

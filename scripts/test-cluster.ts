@@ -13,7 +13,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { examplesRoot, loadAllExamples, type LoadedExample } from '../src/lib/examples/load.ts';
+import { examplesRoot, listExampleIds, loadAllExamples, loadExample, type LoadedExample } from '../src/lib/examples/load.ts';
 import { formatProblem, ProblemError } from '../src/lib/problems.ts';
 import type { ClusterReport, ExampleResult } from '../src/lib/report/schema.ts';
 import { observeEnvironment } from '../src/lib/report/environment.ts';
@@ -21,11 +21,13 @@ import { inspectCluster } from '../src/lib/runner/cluster.ts';
 import { cliKubectl, interruptAll, realClock, run } from '../src/lib/runner/kubectl.ts';
 import { claimNamespace, deleteOwnNamespace, namespaceManifest, RUN_LABEL } from '../src/lib/runner/namespace.ts';
 import { PolicySync } from '../src/lib/runner/policy-sync.ts';
+import { pool } from '../src/lib/runner/pool.ts';
 import { runExample, runMutation, type RunnerOptions } from '../src/lib/runner/run-example.ts';
 import { coverageFigure, mutationCoverage, provenBreaks } from '../src/lib/runner/coverage.ts';
 
 const root = process.cwd();
-const usage = `usage: npm run test:cluster -- [options] [example-id ...]
+const usage = `usage: npm run test:cluster -- [options] [example-id | topic ...]
+  (no id: every example; a topic, e.g. networkpolicy-recipes: every example of it; only those are loaded)
   --concurrency N   examples run at once (default 3)
   --keep            keep each example's namespace after its run
   --allow-skip      exit 0 even when examples were skipped for a missing cluster feature
@@ -143,20 +145,6 @@ async function checkRejections(): Promise<ClusterReport['rejections']> {
   return out;
 }
 
-async function pool<T, R>(items: T[], n: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await fn(items[i]!, i);
-      }
-    }),
-  );
-  return results;
-}
-
 /**
  * Prints each example's mutation results, the mutation coverage figure (behaviour
  * checks broken by a passing mutation / all behaviour checks of the examples
@@ -172,7 +160,8 @@ function reportMutations(examples: LoadedExample[], results: ExampleResult[], ra
     if (!ex.spec.mutations.length) log(`  ${ex.id}: no mutation declared`);
     for (const m of ms) {
       if (m.status === 'failed') bad++;
-      log(`  ${m.status === 'passed' ? '✓' : '✗'} ${ex.id}: ${m.name} (${m.namespace}, ${(m.durationMs / 1000).toFixed(1)} s)${m.reason ? `: ${m.reason}` : ''}`);
+      const matrix = m.reachability ? `, matrix ${m.reachability.cells.length} cells ${m.reachability.status}` : '';
+      log(`  ${m.status === 'passed' ? '✓' : '✗'} ${ex.id}: ${m.name} (${m.namespace}${matrix}, ${(m.durationMs / 1000).toFixed(1)} s)${m.reason ? `: ${m.reason}` : ''}`);
     }
   }
   const cov = mutationCoverage(ranExamples, (ex) => provenBreaks(byId.get(ex.id)));
@@ -185,11 +174,56 @@ function reportMutations(examples: LoadedExample[], results: ExampleResult[], ra
   return bad;
 }
 
+/** The example ids the positionals name: each an id, or a topic standing for all its examples. */
+function selectIds(all: readonly string[], wanted: readonly string[]): { ids: string[]; unknown: string[] } {
+  const ids = new Set<string>();
+  const unknown: string[] = [];
+  for (const w of wanted) {
+    const hits = all.filter((id) => id === w || id.startsWith(`${w}/`));
+    if (hits.length) hits.forEach((id) => ids.add(id));
+    else unknown.push(w);
+  }
+  return { ids: all.filter((id) => ids.has(id)), unknown };
+}
+
+/** loadExample for each id, every problem collected before throwing. */
+function loadSome(dir: string, ids: readonly string[]): LoadedExample[] {
+  const out: LoadedExample[] = [];
+  const problems: ProblemError['problems'] = [];
+  for (const id of ids) {
+    try {
+      out.push(loadExample(dir, id));
+    } catch (e) {
+      if (!(e instanceof ProblemError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length) throw new ProblemError(problems);
+  return out;
+}
+
+/** One line on the reachability matrices of a run: how many, their cells, and the cells that differed. */
+function matrixSummary(results: ExampleResult[]): string | undefined {
+  const matrices = results.flatMap((r) => [r.reachability, ...r.mutations.map((m) => m.reachability)]).filter((m) => m !== undefined);
+  if (!matrices.length) return undefined;
+  const cells = matrices.flatMap((m) => m.cells);
+  const differing = cells.filter((c) => c.measured !== c.predicted).length;
+  return `reachability: ${matrices.length} matri${matrices.length === 1 ? 'x' : 'ces'} measured (${results.filter((r) => r.reachability).length} of examples, the rest under mutations), ${cells.length} cells, ${cells.filter((c) => c.measured === 'allowed').length} allowed; ${differing} differed from the prediction`;
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   let examples: LoadedExample[];
+  const examplesDir = examplesRoot(root);
+  const wanted = args.positionals;
+  const selected = selectIds(listExampleIds(examplesDir), wanted);
+  if (selected.unknown.length) {
+    console.error(`error: no such example or topic: ${selected.unknown.join(', ')}`);
+    return 2;
+  }
   try {
-    examples = loadAllExamples(examplesRoot(root));
+    // Named examples only: a half-written example elsewhere does not stop a run of these.
+    examples = wanted.length ? loadSome(examplesDir, selected.ids) : loadAllExamples(examplesDir);
   } catch (e) {
     if (e instanceof ProblemError) {
       e.problems.forEach((p) => console.error(formatProblem(p)));
@@ -197,13 +231,6 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  const wanted = args.positionals;
-  const unknown = wanted.filter((id) => !examples.some((e) => e.id === id));
-  if (unknown.length) {
-    console.error(`error: no such example: ${unknown.join(', ')}`);
-    return 2;
-  }
-  if (wanted.length) examples = examples.filter((e) => wanted.includes(e.id));
 
   await ensureCluster();
   const info = await inspectCluster(kc);
@@ -267,6 +294,8 @@ async function main(): Promise<number> {
     `${checks.length} checks, ${checks.filter((c) => c.status === 'passed').length} passed, ${retried.length} needed retries` +
     `${retried.length ? ` (${retried.map((c) => c.name).join('; ')})` : ''}; ${rejections.length - badRejections.length}/${rejections.length} bad manifests rejected; ` +
     `${((Date.now() - started) / 1000).toFixed(0)} s. Report: ${path.relative(root, reportPath)}`);
+  const matrices = matrixSummary(results);
+  if (matrices) log(matrices);
   for (const f of failed) log(`FAILED ${f.id}: ${f.reason}\n${f.diagnostics ?? ''}`);
   const badMutations = reportMutations(examples, results, runMutations);
   // The goal is zero: a retry means a check's outcome depended on timing (policy programming, readiness).

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { conformanceReport, summariseCyclonusJunit, summariseGinkgo, summaryLine, type ConformanceReport, type SuiteResult } from '../src/lib/conformance/report.ts';
 import { CYCLONUS_AGNHOST_IMAGE, skipExpression, SUITES, type CyclonusSuite, type E2eSuite, type Suite } from '../src/lib/conformance/suites.ts';
 import { AGNHOST_IMAGE, PINS } from '../src/lib/pins.ts';
+import { CONFORMANCE_REPORT_PATH, siteConfig } from '../src/lib/site/config.ts';
 
 const root = process.cwd();
 const usage = `usage: npm run test:conformance -- [--ci] [--suite ID ...] [--report FILE]
@@ -31,7 +32,7 @@ try {
     options: {
       ci: { type: 'boolean', default: false },
       suite: { type: 'string', multiple: true },
-      report: { type: 'string', default: 'reports/conformance.json' },
+      report: { type: 'string', default: CONFORMANCE_REPORT_PATH },
       help: { type: 'boolean', default: false },
     },
   }));
@@ -46,8 +47,9 @@ const unknown = (values.suite ?? []).filter((id) => !SUITES.some((s) => s.id ===
 if (unknown.length) fail(`unknown suite ${unknown.join(', ')}\n${usage}`);
 const suites = SUITES.filter((s) => (values.suite?.length ? values.suite.includes(s.id) : !values.ci || s.inCi));
 
-const kubeconfig = process.env.KUBECONFIG ?? path.join(root, '.cache/cluster/kubeconfig');
-const kubectl = path.join(root, '.cache/cluster/bin-links/kubectl');
+const cluster = siteConfig(root);
+const kubeconfig = process.env.KUBECONFIG ?? cluster.kubeconfig;
+const kubectl = path.join(cluster.binLinksDir, 'kubectl');
 if (!existsSync(kubeconfig) || !existsSync(kubectl)) fail(`no cluster: ${kubeconfig} or ${kubectl} is missing; run npm run cluster:up first`);
 const serverVersion = (() => {
   try {

@@ -4,10 +4,11 @@ import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { docsSchema } from '@astrojs/starlight/schema';
 import { articleFields } from './lib/content/article-schema.ts';
+import { siteConfig } from './lib/site/config.ts';
 
 export const collections = {
   docs: defineCollection({
-    loader: glob({ base: process.env.CONTENT_DIR ?? './content', pattern: '**/[^_]*.{md,mdx}' }),
+    loader: glob({ base: siteConfig().contentDir, pattern: '**/[^_]*.{md,mdx}' }),
     // lastReviewed is optional here only because generated pages (examples, validation) share this schema;
     // the content guard requires it on every article file.
     schema: docsSchema({ extend: articleFields.partial({ lastReviewed: true }) }),

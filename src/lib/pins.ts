@@ -158,4 +158,6 @@ export const pins = Object.freeze({
   cni: PINS.CNI,
   workers: Number(PINS.WORKERS),
   clusterName: PINS.CLUSTER_NAME,
+  podSubnet: PINS.POD_SUBNET,
+  serviceSubnet: PINS.SERVICE_SUBNET,
 });

@@ -17,8 +17,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { exampleRoute } from '../../src/lib/links/site-pages.ts';
-import { CONFORMANCE_PATH } from '../../src/lib/site-config.ts';
+import { CONFORMANCE_PATH, examplePagePath } from '../../src/lib/site/routes.ts';
 import { launchChromium, type Browser } from '../support/browser.ts';
 import { buildFixtureSite } from '../support/fixture-build.ts';
 import { serveStatic, type StaticServer } from '../support/static-server.ts';
@@ -113,7 +112,7 @@ describe('axe-core, every page (light theme, all rules)', () => {
 
 describe('axe-core, dark theme colour rules, one page per template', () => {
   const ids = exampleIds();
-  const representatives = [...new Set(['/', articleWithExample().route, ...(ids.length ? [exampleRoute(ids[0]!)] : []), '/examples/', '/validation/', '/conformance/', '/404.html'])];
+  const representatives = [...new Set(['/', articleWithExample().route, ...(ids.length ? [examplePagePath(ids[0]!)] : []), '/examples/', '/validation/', '/conformance/', '/404.html'])];
 
   test.each(representatives)('%s', async (route) => {
     expect((await scan(route, 'dark', ['color-contrast', 'link-in-text-block'])).map(format)).toEqual([]);

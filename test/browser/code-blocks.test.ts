@@ -14,7 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { loadExample } from '../../src/lib/examples/load.ts';
-import { examplePagePath } from '../../src/lib/site-config.ts';
+import { examplePagePath } from '../../src/lib/site/routes.ts';
 import { launchChromium, watchPage, type Browser } from '../support/browser.ts';
 import { serveStatic, type StaticServer } from '../support/static-server.ts';
 import { articles, dist, exampleIds, exRoot } from '../support/site.ts';

@@ -15,9 +15,9 @@ import { parse, type HTMLElement } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { differencesFromPins, loadConformanceReport } from '../../src/lib/conformance/load.ts';
 import { checkLinks, PARSE_OPTIONS } from '../../src/lib/links/check-links.ts';
-import { distFileForRoute } from '../../src/lib/links/site-pages.ts';
+import { distFileForRoute } from '../../src/lib/site/routes.ts';
 import { PINS } from '../../src/lib/pins.ts';
-import { CONFORMANCE_PATH, VALIDATION_PATH } from '../../src/lib/site-config.ts';
+import { CONFORMANCE_PATH, VALIDATION_PATH } from '../../src/lib/site/routes.ts';
 import { buildFixtureSite, type FixtureBuild } from '../support/fixture-build.ts';
 import { root } from '../support/site.ts';
 

@@ -14,10 +14,11 @@ import { parse, type HTMLElement } from 'node-html-parser';
 import { describe, expect, test } from 'vitest';
 import { loadExample, SPEC_FILE, type LoadedExample } from '../../src/lib/examples/load.ts';
 import { PARSE_OPTIONS } from '../../src/lib/links/check-links.ts';
-import { distFileForRoute, exampleRoute } from '../../src/lib/links/site-pages.ts';
+import { distFileForRoute, examplePagePath } from '../../src/lib/site/routes.ts';
 import { badgeFor, readReport } from '../../src/lib/report/status.ts';
 import { conformanceReportForBuild } from '../../src/lib/conformance/load.ts';
-import { CONFORMANCE_PATH, CONFORMANCE_REPORT_PATH, REPORT_PATH } from '../../src/lib/site-config.ts';
+import { CONFORMANCE_REPORT_PATH, REPORT_PATH } from '../../src/lib/site/config.ts';
+import { CONFORMANCE_PATH } from '../../src/lib/site/routes.ts';
 import { clusterFacts } from '../../src/lib/cluster-facts.ts';
 import { pins } from '../../src/lib/pins.ts';
 import { articles, dist, exampleIds, exRoot, root } from '../support/site.ts';
@@ -104,7 +105,7 @@ describe('examples', () => {
   });
 
   test.each(ids)('%s has its own page with the whole example', (id) => {
-    const route = exampleRoute(id);
+    const route = examplePagePath(id);
     expect(existsSync(distFileForRoute(dist, route)), route).toBe(true);
     const doc = page(route);
     expect(doc.querySelector('h1')?.text.trim()).toBe(example(id).spec.title);
@@ -117,7 +118,7 @@ describe('examples', () => {
     const doc = page('/examples/');
     const hrefs = doc.querySelectorAll('main a[href^="/examples/"]').map((a) => a.getAttribute('href'));
     const listed = [...new Set(hrefs.filter((h) => /^\/examples\/[^/#]+\/[^/#]+\/$/.test(h!)))].sort();
-    expect(listed).toEqual(ids.map(exampleRoute).sort());
+    expect(listed).toEqual(ids.map(examplePagePath).sort());
   });
 
   test.each(ids)('%s: raw files in dist/examples/ are byte-identical to examples/', (id) => {
@@ -186,7 +187,7 @@ describe('validation state', () => {
 
   test('every badge on every page says what the report supports, never more', () => {
     const wrong: string[] = [];
-    const routes = [...articles().map((a) => a.route), ...exampleIds().map(exampleRoute), '/examples/', '/validation/'];
+    const routes = [...articles().map((a) => a.route), ...exampleIds().map(examplePagePath), '/examples/', '/validation/'];
     for (const route of routes) {
       const doc = page(route);
       for (const section of doc.querySelectorAll('section[data-example]')) {

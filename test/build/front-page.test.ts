@@ -12,7 +12,8 @@ import { renderCheck } from '../../src/lib/checks/commands.ts';
 import { loadAllExamples, loadExample } from '../../src/lib/examples/load.ts';
 import { PARSE_OPTIONS } from '../../src/lib/links/check-links.ts';
 import { badgeFor, readReport, summarizeRun } from '../../src/lib/report/status.ts';
-import { CONFORMANCE_PATH, REPORT_PATH, VALIDATION_PATH } from '../../src/lib/site-config.ts';
+import { REPORT_PATH } from '../../src/lib/site/config.ts';
+import { CONFORMANCE_PATH, VALIDATION_PATH } from '../../src/lib/site/routes.ts';
 import { articles, dist, exRoot, root } from '../support/site.ts';
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkLinks, listHtmlFiles } from '../../src/lib/links/check-links.ts';
-import { distFileForRoute } from '../../src/lib/links/site-pages.ts';
+import { distFileForRoute } from '../../src/lib/site/routes.ts';
 import { formatProblem } from '../../src/lib/problems.ts';
-import { SITE_URL } from '../../src/lib/site-config.ts';
+import { SITE_URL } from '../../src/lib/site/config.ts';
 import { articleWithExample, dist, root } from '../support/site.ts';
 
 const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');

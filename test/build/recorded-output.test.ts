@@ -18,12 +18,13 @@ import { parse, type HTMLElement } from 'node-html-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadAllExamples, type LoadedExample } from '../../src/lib/examples/load.ts';
 import { PARSE_OPTIONS } from '../../src/lib/links/check-links.ts';
-import { distFileForRoute } from '../../src/lib/links/site-pages.ts';
+import { distFileForRoute } from '../../src/lib/site/routes.ts';
 import { PINS } from '../../src/lib/pins.ts';
 import { expectedEnvironment } from '../../src/lib/report/environment.ts';
 import type { ClusterReport } from '../../src/lib/report/schema.ts';
 import { badgeFor, NO_RECORDED_OUTPUT, readReport, recordedCheck } from '../../src/lib/report/status.ts';
-import { examplePagePath, REPORT_PATH, VALIDATION_PATH } from '../../src/lib/site-config.ts';
+import { REPORT_PATH } from '../../src/lib/site/config.ts';
+import { examplePagePath, VALIDATION_PATH } from '../../src/lib/site/routes.ts';
 import { buildFixtureSite, type FixtureBuild } from '../support/fixture-build.ts';
 import { dist, exRoot, root } from '../support/site.ts';
 

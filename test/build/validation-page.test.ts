@@ -14,9 +14,10 @@ import { expectation } from '../../src/lib/checks/commands.ts';
 import { loadAllExamples } from '../../src/lib/examples/load.ts';
 import { failureExpected } from '../../src/lib/examples/spec.ts';
 import { PARSE_OPTIONS } from '../../src/lib/links/check-links.ts';
-import { distFileForRoute } from '../../src/lib/links/site-pages.ts';
+import { distFileForRoute } from '../../src/lib/site/routes.ts';
 import { badgeFor, checkResultText, readReport } from '../../src/lib/report/status.ts';
-import { REPORT_PATH, VALIDATION_PATH } from '../../src/lib/site-config.ts';
+import { REPORT_PATH } from '../../src/lib/site/config.ts';
+import { VALIDATION_PATH } from '../../src/lib/site/routes.ts';
 import { dist, exRoot, root } from '../support/site.ts';
 
 describe('the validation page', () => {

@@ -1,108 +1,43 @@
-// Content rules over the real content/ and examples/ (or $CONTENT_DIR and
-// $EXAMPLES_DIR). Everything is derived from the files: articles and examples
-// added later are checked without touching this test. The rules themselves
-// are unit-tested on fixtures in test/unit/content-lint.test.ts.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// The content guard (src/lib/content/guard.ts: every content rule, the same
+// run as the build and `npm run check:content`) over the real content/ and
+// examples/ (or $CONTENT_DIR and $EXAMPLES_DIR). Everything is derived from
+// the files: articles and examples added later are checked without touching
+// this test. The rules themselves are unit-tested on fixtures in
+// test/unit/content-lint.test.ts, test/unit/content-guard.test.ts and
+// test/unit/mdx-scan.test.ts.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findExampleTags, listArticleFiles } from '../../src/lib/content/guard.ts';
-import {
-  allowedCommands,
-  articleRoute,
-  checkCommands,
-  checkInternalLinks,
-  checkPersonalData,
-  checkTitleDescription,
-  linkTargets,
-  readFrontmatter,
-  unusedExamples,
-} from '../../src/lib/content/lint.ts';
-import { examplesRoot, listExampleIds, loadExample, type LoadedExample } from '../../src/lib/examples/load.ts';
-import { formatProblem, ProblemError, type Problem } from '../../src/lib/problems.ts';
+import { checkSite } from '../../src/lib/content/guard.ts';
+import { listExampleIds } from '../../src/lib/examples/load.ts';
+import { formatProblem, type Problem } from '../../src/lib/problems.ts';
+import { siteConfig } from '../../src/lib/site/config.ts';
 
-const root = process.cwd();
-const contentDir = path.resolve(root, process.env.CONTENT_DIR ?? 'content');
-const exRoot = examplesRoot(root);
-const publicDir = path.resolve(root, 'public');
-
-const rel = (p: string) => path.relative(root, p) || p;
-
-function walkFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...walkFiles(p));
-    else if (e.isFile()) out.push(p);
-  }
-  return out.sort();
-}
-
-const articles = (existsSync(contentDir) ? listArticleFiles(contentDir) : []).map((abs) => {
-  const source = readFileSync(abs, 'utf8');
-  return { abs, file: rel(abs), source, route: articleRoute(path.relative(contentDir, abs), readFrontmatter(source)) };
-});
-const exampleIds = listExampleIds(exRoot);
-const loaded: LoadedExample[] = [];
-const loadProblems: Problem[] = [];
-for (const id of exampleIds) {
-  try {
-    loaded.push(loadExample(exRoot, id));
-  } catch (e) {
-    if (e instanceof ProblemError) loadProblems.push(...e.problems);
-    else throw e;
-  }
-}
-
-const targets = linkTargets({
-  articleRoutes: articles.map((a) => a.route),
-  examples: loaded,
-  publicFiles: walkFiles(publicDir).map((f) => path.relative(publicDir, f)),
-});
-const allowed = allowedCommands(loaded);
-
-const show = (problems: Problem[]) => problems.map(formatProblem);
+const config = siteConfig();
+const { problems, articles } = checkSite({ contentDir: config.contentDir, examplesDir: config.examplesDir, root: config.root });
+const exampleIds = listExampleIds(config.examplesDir);
+const rel = (p: string) => path.relative(config.root, p) || p;
+const show = (ps: Problem[]) => ps.map(formatProblem);
+const under = (dir: string) => (p: Problem) => path.resolve(config.root, p.file).startsWith(dir + path.sep);
 
 describe('content and examples exist', () => {
   it('content/ has articles and examples/ has examples', () => {
-    expect(articles.length, `no articles under ${rel(contentDir)}`).toBeGreaterThan(0);
-    expect(exampleIds.length, `no examples under ${rel(exRoot)}`).toBeGreaterThan(0);
+    expect(articles.length, `no articles under ${rel(config.contentDir)}`).toBeGreaterThan(0);
+    expect(exampleIds.length, `no examples under ${rel(config.examplesDir)}`).toBeGreaterThan(0);
   });
 
-  it('every example loads (the rules below use the ones that do)', () => {
-    expect(show(loadProblems)).toEqual([]);
-  });
-});
-
-describe.each(articles.map((a) => [a.file, a] as const))('article %s', (_file, article) => {
-  it('has a title and a description', () => {
-    expect(show(checkTitleDescription(article.file, article.source))).toEqual([]);
-  });
-
-  it('contains no e-mail address or phone number', () => {
-    expect(show(checkPersonalData(article.file, article.source))).toEqual([]);
-  });
-
-  it('links only to articles, examples, /validation/ and files in public/', () => {
-    expect(show(checkInternalLinks(article.file, article.source, targets))).toEqual([]);
-  });
-
-  it("shows only kubectl commands that are an example's checks or apply commands", () => {
-    expect(show(checkCommands(article.file, article.source, allowed))).toEqual([]);
+  it('every problem belongs to an article or an example (nothing is reported elsewhere)', () => {
+    expect(show(problems.filter((p) => !under(config.contentDir)(p) && !under(config.examplesDir)(p)))).toEqual([]);
   });
 });
 
-describe('examples', () => {
-  it('every example is embedded by at least one article', () => {
-    const embedded = articles.flatMap((a) => findExampleTags(a.source).map((t) => t.path));
-    const unused = unusedExamples(exampleIds, embedded).map(
-      (id) => `${rel(path.join(exRoot, id, 'example.yaml'))}: example ${id} is not embedded by any article (add <Example path="${id}" /> to one)`,
-    );
-    expect(unused).toEqual([]);
+describe.each(articles.map((a) => [a.file] as const))('article %s', (file) => {
+  it('passes every content rule (frontmatter, examples, commands, personal data)', () => {
+    expect(show(problems.filter((p) => p.file === file))).toEqual([]);
   });
+});
 
-  it.each(exampleIds)('files of %s contain no e-mail address or phone number', (id) => {
-    const problems = walkFiles(path.join(exRoot, id)).flatMap((f) => checkPersonalData(rel(f), readFileSync(f, 'utf8')));
-    expect(show(problems)).toEqual([]);
+describe.each(exampleIds.map((id) => [id] as const))('example %s', (id) => {
+  it('loads, is embedded by an article and holds no personal data', () => {
+    expect(show(problems.filter(under(path.join(config.examplesDir, id))))).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { siteConfig } from '../../src/lib/site/config.ts';
 import { NO_REPORTS_ENV } from './no-reports.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -25,7 +26,7 @@ export default async function setup() {
     const started = Date.now();
     const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/build.ts'], { cwd: root, encoding: 'utf8', env: { ...process.env, ...NO_REPORTS_ENV, FORCE_COLOR: '0' } });
     if (r.status !== 0) throw new Error(`site build failed:\n${r.stdout}\n${r.stderr}`);
-    writeFileSync(path.join(root, '.cache', 'last-build-ms'), String(Date.now() - started));
+    writeFileSync(siteConfig(root, {}).lastBuildMsFile, String(Date.now() - started));
     writeFileSync(stamp, runId);
   } finally {
     rmSync(lock, { force: true });

@@ -6,17 +6,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'node-html-parser';
-import { examplesRoot, listExampleIds } from '../../src/lib/examples/load.ts';
+import { listExampleIds } from '../../src/lib/examples/load.ts';
+import { siteConfig } from '../../src/lib/site/config.ts';
 import { listHtmlFiles, pagePathOf, PARSE_OPTIONS } from '../../src/lib/links/check-links.ts';
-import { distFileForRoute, listArticlePages, type ArticlePage } from '../../src/lib/links/site-pages.ts';
+import { distFileForRoute } from '../../src/lib/site/routes.ts';
+import { type ArticlePage, listArticlePages } from '../../src/lib/links/site-pages.ts';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
 export const dist = path.join(root, 'dist');
-export const contentDir = path.resolve(root, process.env.CONTENT_DIR ?? 'content');
-export const exRoot = examplesRoot(root);
+const config = siteConfig(root);
+export const contentDir = config.contentDir;
+export const exRoot = config.examplesDir;
 
 export function articles(): ArticlePage[] {
-  return listArticlePages(contentDir, exRoot);
+  return listArticlePages(contentDir);
 }
 
 export function exampleIds(): string[] {

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { conformanceReportForBuild, differencesFromPins, formatDuration, loadConformanceReport, parseConformanceReport, specCounts } from '../../src/lib/conformance/load.ts';
 import { PINS } from '../../src/lib/pins.ts';
-import { CONFORMANCE_REPORT_PATH, withBase } from '../../src/lib/site-config.ts';
+import { CONFORMANCE_REPORT_PATH } from '../../src/lib/site/config.ts';
+import { withBase } from '../../src/lib/site/routes.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/conformance');
 const valid = path.join(fixtures, 'report.json');

@@ -3,11 +3,11 @@
  * without a build. Examples come from the loader fixture tree
  * test/fixtures/examples/good (demo/hello, demo/two-docs).
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { checkArticle, checkContent, findExampleTags, listArticleFiles } from '../../src/lib/content/guard.ts';
+import { checkArticle, checkSite, findExampleTags, indexExamples, listArticleFiles } from '../../src/lib/content/guard.ts';
 import { formatProblem } from '../../src/lib/problems.ts';
 
 const examples = path.resolve(import.meta.dirname, '..', 'fixtures', 'examples', 'good');
@@ -15,7 +15,8 @@ const examples = path.resolve(import.meta.dirname, '..', 'fixtures', 'examples',
 /** An article: frontmatter lines, then body lines. */
 const article = (fm: string[], body: string[] = []) => ['---', ...fm, '---', ...body, ''].join('\n');
 const okFrontmatter = ['title: Demo', 'description: A demo article that embeds one example.', 'examples: [demo/hello]', 'lastReviewed: 2026-11-21'];
-const check = (source: string) => checkArticle('content/guides/demo.mdx', source, examples);
+const index = indexExamples(examples);
+const check = (source: string) => checkArticle('content/guides/demo.mdx', source, index);
 const lines = (source: string) => check(source).problems.map(formatProblem).map((s) => s.split('\n')[0]);
 
 describe('a good article', () => {
@@ -112,7 +113,7 @@ describe('<Example> tags', () => {
       ['title: Demo', 'description: A demo article that embeds a broken example.', 'examples: [demo/duplicate-key]', 'lastReviewed: 2026-11-21'],
       ['<Example path="demo/duplicate-key" />'],
     );
-    const problems = checkArticle('content/guides/demo.mdx', src, broken).problems;
+    const problems = checkArticle('content/guides/demo.mdx', src, indexExamples(broken)).problems;
     expect(problems).toMatchObject([{ line: 7, column: 1, rule: 'yaml-duplicate-key' }]);
     expect(problems[0]!.message).toMatch(/pod\.yaml:5:3/);
   });
@@ -148,7 +149,7 @@ describe('<Example> tags', () => {
   });
 });
 
-describe('checkContent over a folder', () => {
+describe('checkSite over a folder', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'guard-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(path.join(dir, 'guides'), { recursive: true });
@@ -162,9 +163,34 @@ describe('checkContent over a folder', () => {
     expect(listArticleFiles(dir).map((f) => path.relative(dir, f))).toEqual([path.join('guides', 'a.mdx'), path.join('guides', 'b.md'), 'index.mdx']);
   });
 
-  test('reports the problems of every article, with absolute paths outside the cwd', () => {
-    const { problems, articles } = checkContent(dir, examples);
+  test('reports the problems of every article and example, with absolute paths outside the root', () => {
+    const { problems, articles } = checkSite({ contentDir: dir, examplesDir: examples, root: process.cwd() });
     expect(articles).toHaveLength(3);
-    expect(problems).toMatchObject([{ file: path.join(dir, 'guides', 'b.md'), line: 2, column: 1, rule: 'frontmatter', message: 'title is required' }]);
+    expect(problems.map(formatProblem).map((s) => s.split('\n')[0])).toEqual([
+      `${path.join(dir, 'guides', 'b.md')}:2:1  error  frontmatter  title is required`,
+      `${path.relative(process.cwd(), path.join(examples, 'demo', 'two-docs', 'example.yaml'))}:1:1  error  example-unused  example demo/two-docs is not embedded by any article`,
+    ]);
+  });
+
+  test('runs the command and personal-data rules on articles and example files', () => {
+    const site = mkdtempSync(path.join(tmpdir(), 'guard-site-'));
+    try {
+      mkdirSync(path.join(site, 'content'));
+      mkdirSync(path.join(site, 'examples', 'demo'), { recursive: true });
+      cpSync(path.join(examples, 'demo', 'hello'), path.join(site, 'examples', 'demo', 'hello'), { recursive: true });
+      writeFileSync(path.join(site, 'examples', 'demo', 'hello', 'NOTES.md'), 'ask someone@domain.tld\n');
+      writeFileSync(
+        path.join(site, 'content', 'a.mdx'),
+        article(okFrontmatter, ['<Example path="demo/hello" />', '', '```sh', 'kubectl get pods -A', 'kubectl create namespace hello', '```', '', 'Call (415) 555-0100.']),
+      );
+      const { problems } = checkSite({ contentDir: path.join(site, 'content'), examplesDir: path.join(site, 'examples'), root: site });
+      expect(problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.rule}`)).toEqual([
+        'content/a.mdx:14:6 personal-data',
+        'content/a.mdx:10:1 command-not-a-check',
+        'examples/demo/hello/NOTES.md:1:5 personal-data',
+      ]);
+    } finally {
+      rmSync(site, { recursive: true, force: true });
+    }
   });
 });

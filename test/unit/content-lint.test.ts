@@ -1,26 +1,11 @@
 // The content lint rules (src/lib/content/lint.ts) on fixture strings.
 import { describe, expect, it } from 'vitest';
-import {
-  allowedCommands,
-  applyCommands,
-  articleRoute,
-  checkCommands,
-  checkInternalLinks,
-  checkPersonalData,
-  checkTitleDescription,
-  findCodeBlocks,
-  findEmails,
-  findInternalLinks,
-  findPhones,
-  findShellCommands,
-  linkTargets,
-  positionAt,
-  resolvesInternalLink,
-  unusedExamples,
-} from '../../src/lib/content/lint.ts';
+import { applyCommands } from '../../src/lib/checks/commands.ts';
+import { allowedCommands, checkCommands, checkPersonalData, findEmails, findPhones, findShellCommands, unusedExamples } from '../../src/lib/content/lint.ts';
+import { positionAt } from '../../src/lib/line-index.ts';
 import { exampleSpec } from '../../src/lib/examples/spec.ts';
 import { PINS } from '../../src/lib/pins.ts';
-import { rawFileUrl } from '../../src/lib/site-config.ts';
+import { rawFileUrl } from '../../src/lib/site/routes.ts';
 
 describe('personal data', () => {
   it.each([
@@ -81,102 +66,7 @@ describe('personal data', () => {
   });
 });
 
-describe('title and description', () => {
-  it('passes with both', () => {
-    expect(checkTitleDescription('a.mdx', '---\ntitle: T\ndescription: A sentence long enough.\n---\nbody')).toEqual([]);
-  });
-  it('names each missing field', () => {
-    expect(checkTitleDescription('a.mdx', '---\ntitle: ""\n---\n').map((p) => p.message)).toEqual(['the article has no title', 'the article has no description']);
-    expect(checkTitleDescription('a.mdx', 'no frontmatter')).toHaveLength(2);
-  });
-});
-
-describe('internal links', () => {
-  const source = [
-    '---',
-    'title: T',
-    'hero:',
-    '  actions:',
-    '    - text: Go',
-    '      link: /guides/services/',
-    '---',
-    'See [Services](/guides/services/) and [DNS](/guides/dns#search-path).',
-    'An ![diagram](/diagrams/service.svg "The path") and <a href="/validation/">report</a>.',
-    '<a href={"/examples/"}>all</a> and [external](https://kubernetes.io/docs/) and [rel](../x/).',
-    '`[not a link](/nowhere/)` in inline code, and a [ref]: definition below.',
-    '[ref]: /examples/services/clusterip-basic/',
-    '```md',
-    '[in a fence](/nowhere/)',
-    '```',
-    '[raw](/examples/services/clusterip-basic/service.yaml) and [proto](//cdn.example.test/x.js)',
-    '<img src="/diagrams/service.svg" alt="x" /> <LinkCard title="Services" href="/guides/services/" />',
-  ].join('\n');
-
-  it('finds Markdown links, hrefs, reference definitions and frontmatter links, not code', () => {
-    expect(findInternalLinks(source).map((l) => [l.href, l.line])).toEqual([
-      ['/guides/services/', 6],
-      ['/guides/services/', 8],
-      ['/guides/dns#search-path', 8],
-      ['/diagrams/service.svg', 9],
-      ['/validation/', 9],
-      ['/examples/', 10],
-      ['/examples/services/clusterip-basic/', 12],
-      ['/examples/services/clusterip-basic/service.yaml', 16],
-      ['/diagrams/service.svg', 17],
-      ['/guides/services/', 17],
-    ]);
-  });
-
-  it('maps article files to routes', () => {
-    expect(articleRoute('guides/services.mdx')).toBe('/guides/services/');
-    expect(articleRoute('index.mdx')).toBe('/');
-    expect(articleRoute('guides/index.md')).toBe('/guides/');
-    expect(articleRoute('Guides/Network Policy.mdx')).toBe('/guides/network-policy/');
-    expect(articleRoute('guides/x.mdx', { slug: 'custom/place' })).toBe('/custom/place/');
-  });
-
-  const targets = linkTargets({
-    articleRoutes: ['/', '/guides/services/'],
-    examples: [{ id: 'services/clusterip-basic', files: [{ examplePath: 'services/clusterip-basic/service.yaml' }] as never }],
-    publicFiles: ['diagrams/service.svg'],
-  });
-
-  it.each([
-    '/guides/services/',
-    '/guides/services',
-    '/guides/services/#a-clusterip-service',
-    '/',
-    '/examples/',
-    '/validation/',
-    '/conformance/',
-    '/examples/services/clusterip-basic/',
-    '/examples/services/clusterip-basic/service.yaml',
-    '/examples/services/clusterip-basic/example.yaml',
-    '/diagrams/service.svg',
-  ])('resolves %s', (href) => {
-    expect(resolvesInternalLink(href, targets)).toBe(true);
-  });
-
-  it.each(['/guides/dns/', '/examples/services/nope/', '/diagrams/missing.svg', '/guide/services/'])('rejects %s', (href) => {
-    expect(resolvesInternalLink(href, targets)).toBe(false);
-  });
-
-  it('reports the broken ones with positions', () => {
-    const problems = checkInternalLinks('a.mdx', source, targets);
-    expect(problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual(['8:45 link /guides/dns#search-path points at no article, example, or file in public/']);
-  });
-});
-
-describe('code blocks and commands', () => {
-  it('finds fenced blocks with language and first line', () => {
-    const blocks = findCodeBlocks('a\n```sh title="x"\none\n```\n  ~~~console\n  two\n  ~~~\n````\n```\n````\n');
-    expect(blocks).toEqual([
-      { lang: 'sh', startLine: 3, lines: ['one'] },
-      { lang: 'console', startLine: 6, lines: ['two'] },
-      { lang: '', startLine: 9, lines: ['```'] },
-    ]);
-  });
-
+describe('commands', () => {
   it('extracts commands: prompts, comments, continuations, heredocs, console output', () => {
     const src = [
       '```sh',

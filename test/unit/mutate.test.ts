@@ -9,10 +9,10 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadExample, type LoadedExample } from '../../src/lib/examples/load.ts';
-import { applyMutation, manifestStream, mutationNamespace, mutationProblem, parsePointer, renameCheckNamespace, renameNamespace } from '../../src/lib/examples/mutate.ts';
+import { applyMutation, manifestStream, mutationExtraNamespace, mutationNamespace, mutationProblem, mutationRenames, parsePointer, renameCheckNamespace, renameNamespace, renameNamespaces } from '../../src/lib/examples/mutate.ts';
 import { exampleSpec, mutation as mutationSchema, type Mutation } from '../../src/lib/examples/spec.ts';
 import { ProblemError } from '../../src/lib/problems.ts';
-import { KUBE_YAML_OPTIONS } from '../../src/lib/yaml-positions.ts';
+import { KUBE_YAML_OPTIONS } from '../../src/lib/yaml/positions.ts';
 
 const root = path.resolve(import.meta.dirname, '..', 'fixtures', 'examples', 'mutations');
 const example = loadExample(root, 'demo/guarded');
@@ -136,9 +136,39 @@ describe('pointers, namespaces and the apply stream', () => {
 
   it('a renamed check keeps its name, which results refer to', () => {
     const c = { ...example.spec.checks[0]!, name: 'reaches guarded' };
-    const r = renameCheckNamespace(c, 'guarded', 'guarded-m2');
+    const r = renameCheckNamespace(c, [{ from: 'guarded', to: 'guarded-m2' }]);
     expect(r.name).toBe('reaches guarded');
     expect(r.http!.url).toBe('http://web.guarded-m2.svc.cluster.local:8080/hostname');
+  });
+
+  it('an extra namespace <slug>-X becomes <slug>-m<N>-X', () => {
+    expect([0, 9].map((i) => mutationExtraNamespace('guarded', 'guarded-other', i))).toEqual(['guarded-m1-other', 'guarded-m10-other']);
+  });
+
+  it('a mutation renames the slug and every extra namespace, in that order', () => {
+    const spec = { ...example.spec, namespaces: [{ name: 'guarded-other', labels: {} as Record<string, string> }, { name: 'guarded-db', labels: { team: 'db' } }] };
+    expect(mutationRenames({ slug: 'guarded', spec }, 1)).toEqual([
+      { from: 'guarded', to: 'guarded-m2' },
+      { from: 'guarded-other', to: 'guarded-m2-other' },
+      { from: 'guarded-db', to: 'guarded-m2-db' },
+    ]);
+  });
+
+  // Each row: a string in a manifest or check, and what the mutation's renames make of it.
+  const renames = [
+    { from: 'guarded', to: 'guarded-m1' },
+    { from: 'guarded-other', to: 'guarded-m1-other' },
+  ];
+  it.each([
+    ['guarded', 'guarded-m1'],
+    ['guarded-other', 'guarded-m1-other'],
+    ['web.guarded-other.svc.cluster.local', 'web.guarded-m1-other.svc.cluster.local'],
+    ['kubernetes.io/metadata.name=guarded-other', 'kubernetes.io/metadata.name=guarded-m1-other'],
+    ['guarded-other/client-b', 'guarded-m1-other/client-b'],
+    ['guarded-others', 'guarded-others'],
+    ['guarded-other2', 'guarded-other2'],
+  ])('renames %s to %s', (from, to) => {
+    expect(renameNamespaces(from, renames)).toBe(to);
   });
 
   it('the apply stream is one JSON document per object, read back the same by YAML 1.1', () => {
@@ -177,7 +207,12 @@ describe('the mutations part of the spec', () => {
     expect(issues([{ name: 'x', patch: { file: 'c.yaml', kind: 'S', name: 'w', ops: [{ op: 'remove', path: '/a' }] }, breaks: ['claims'] }])).toEqual([
       'mutations.0.patch.file: c.yaml is not one of manifests (a.yaml, b.yaml)',
     ]);
-    expect(issues([{ name: 'x', remove: 'a.yaml', breaks: [] }])).toEqual(['mutations.0.breaks: Too small: expected array to have >=1 items']);
+    expect(issues([{ name: 'x', remove: 'a.yaml', breaks: [] }])).toEqual([
+      'mutations.0.breaks: a mutation must break at least one check (only an example with reachability may break none and flip a matrix cell instead)',
+    ]);
+    // With a reachability matrix, a mutation may instead flip a cell (checked by the matrix gate and the runner).
+    const matrix = { reachability: { clients: ['client'], servers: ['web'], ports: [{ port: 8080 }] } };
+    expect(issues([{ name: 'x', remove: 'a.yaml', breaks: [] }], matrix)).toEqual([]);
     expect(issues([{ name: 'x', remove: 'a.yaml', breaks: ['nope', 'reads', 'claims', 'claims'] }])).toEqual([
       'mutations.0.breaks.0: no check is named "nope"',
       'mutations.0.breaks.1: "reads" is an observation check; a mutation breaks only behaviour checks',

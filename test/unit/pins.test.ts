@@ -86,7 +86,8 @@ describe('the offline validator', () => {
   it('states no Kubernetes or Gateway API version of its own (versions.ts keeps only its own)', () => {
     const src = read('src/lib/validator/versions.ts');
     const literals = [...src.matchAll(/export const (\w+) = '(v?\d+\.\d+[^']*)'/g)].map((m) => m[1]);
-    expect(literals).toEqual(['KUBECONFORM_VERSION']);
+    // The kubeconform release of the benchmark lives with the benchmark (bench/kubeconform.ts).
+    expect(literals).toEqual([]);
     for (const f of readdirSync(path.join(repo, 'src/lib/validator'))) {
       expect(read(`src/lib/validator/${f}`), f).not.toMatch(/['"`]v1\.\d{2}\.\d+['"`]/);
     }

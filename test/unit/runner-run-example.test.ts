@@ -10,9 +10,10 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadExample } from '../../src/lib/examples/load.ts';
 import { foreignNamespaceReason, RUN_LABEL } from '../../src/lib/runner/namespace.ts';
-import { PolicySync, SYNC_CONFIGMAP, SYNCED_ANNOTATION_PREFIX } from '../../src/lib/runner/policy-sync.ts';
-import { mutationVerdict, orderForMutation, runExample, runMutation, type RunnerOptions } from '../../src/lib/runner/run-example.ts';
+import { SYNC_CONFIGMAP } from '../../src/lib/runner/policy-sync.ts';
+import { mutationVerdict, orderForMutation, ROUTE_SETTLE_MS, routeSettleMs, runExample, runMutation } from '../../src/lib/runner/run-example.ts';
 import { err, FakeCluster, ok } from '../support/fake-kubectl.ts';
+import { fakeRunner } from '../support/runner.ts';
 
 const example = loadExample(path.resolve(import.meta.dirname, '..', 'fixtures', 'examples', 'good'), 'demo/two-docs');
 const NS = 'two-docs';
@@ -24,22 +25,7 @@ function cluster(probe: (args: string[], n: number) => ReturnType<typeof ok>, op
   const c = new FakeCluster();
   let probes = 0;
   c.other = (args) => (args[0] === 'exec' ? probe(args, probes++) : ok());
-  c.onConfigMapWrite = (_ns, name, cm) => {
-    if (name === SYNC_CONFIGMAP && opts.nodesAnswer !== false) for (const n of c.nodes) cm.annotations[SYNCED_ANNOTATION_PREFIX + n] = cm.data.seq!;
-  };
-  const logged: string[] = [];
-  const o: RunnerOptions = {
-    kubectl: c,
-    runId: 'run-now',
-    maxAttempts: 3,
-    retryDelayMs: 3000,
-    readyTimeoutSeconds: 180,
-    keep: false,
-    log: (l) => logged.push(l),
-    clock: c.clock,
-    policySync: new PolicySync(c, { enabled: opts.kindnetLite ?? true, log: (l) => logged.push(l), clock: c.clock }),
-  };
-  return { c, o, logged };
+  return { c, ...fakeRunner(c, opts) };
 }
 
 /** The probe that answers each check as it should: HTTP 200 for the first, REFUSED for the blocked one. */
@@ -274,5 +260,31 @@ describe('mutationVerdict', () => {
     expect(mutationVerdict('with m', ['a'], checks)).toBeUndefined();
     expect(mutationVerdict('with m', ['a', 'b'], checks)).toBe('check "b" still passed with m');
     expect(mutationVerdict('with m', ['b'], checks)).toBe('check "a" failed with m although the mutation should not break it (refused); check "b" still passed with m');
+  });
+});
+
+describe('the route settle', () => {
+  test.each([
+    ['an Ingress', [{ kind: 'Service' }, { kind: 'Ingress' }], ROUTE_SETTLE_MS],
+    ['an HTTPRoute', [{ kind: 'HTTPRoute' }], ROUTE_SETTLE_MS],
+    ['no route', [{ kind: 'Service' }, { kind: 'Deployment' }, null], 0],
+  ])('%s: %i ms', (_what, docs, ms) => {
+    expect(routeSettleMs(docs)).toBe(ms);
+  });
+
+  test('a run with a route waits ROUTE_SETTLE_MS after the workloads, before the first check; one without does not', async () => {
+    const withRoute = { ...example, files: [...example.files, { ...example.files[0]!, name: 'ingress.yaml', documents: [{ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web' } }] }] };
+    const routed = cluster(asExpected);
+    let sleptBeforeCheck: number[] = [];
+    const probe = routed.c.other;
+    routed.c.other = (args) => {
+      if (args[0] === 'exec' && !sleptBeforeCheck.length) sleptBeforeCheck = [...routed.c.clock.sleeps];
+      return probe(args);
+    };
+    expect((await runExample(withRoute, routed.o)).status).toBe('passed');
+    expect(sleptBeforeCheck).toEqual([ROUTE_SETTLE_MS]);
+    const plain = cluster(asExpected);
+    await runExample(example, plain.o);
+    expect(plain.c.clock.sleeps).toEqual([]);
   });
 });

@@ -7,12 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkArticle } from '../../src/lib/content/guard.ts';
-import { allowedCommands, checkCommands, checkInternalLinks, checkPersonalData, linkTargets } from '../../src/lib/content/lint.ts';
+import { checkArticle, indexExamples } from '../../src/lib/content/guard.ts';
+import { allowedCommands, checkCommands, checkPersonalData } from '../../src/lib/content/lint.ts';
+import { articleRoute } from '../../src/lib/site/routes.ts';
 import { loadExample } from '../../src/lib/examples/load.ts';
 import { isBlockedCheck } from '../../src/lib/examples/spec.ts';
-import { isoDate, nextSidebarOrder, renderArticle } from '../../src/lib/scaffold/article.ts';
-import { type Field, parseFlags, resolveFields, UsageError } from '../../src/lib/scaffold/cli.ts';
+import { articleRouteFor, isoDate, nextSidebarOrder, renderArticle } from '../../src/lib/scaffold/article.ts';
+import { type Field, parseFlags, resolveFields } from '../../src/lib/scaffold/cli.ts';
+import { UsageError } from '../../src/lib/usage-error.ts';
 import { renderExample } from '../../src/lib/scaffold/example.ts';
 import { AGNHOST_IMAGE } from '../../src/lib/pins.ts';
 import {
@@ -118,14 +120,13 @@ describe('article template', () => {
     createFolderAtomic(path.join(t.examples, 'dns', 'search-path'), renderExample({ title: 'Search path', summary: 'Short names resolve through the search path.', kind: 'server-client' }));
     const ex = loadExample(t.examples, 'dns/search-path');
     const text = renderArticle({ title: 'DNS: how names resolve', description: "How a pod's DNS lookups reach CoreDNS.", order: 4, examples: [{ id: ex.id, title: ex.spec.title }], today: isoDate() });
-    const { problems, scanned } = checkArticle('content/guides/dns.mdx', text, t.examples);
+    const { problems, scanned } = checkArticle('content/guides/dns.mdx', text, indexExamples(t.examples));
     expect(problems).toEqual([]);
     expect(scanned.frontmatter).toMatchObject({ title: 'DNS: how names resolve', sidebar: { order: 4 }, examples: ['dns/search-path'] });
     expect(text).toContain(`lastReviewed: ${isoDate()}`);
     expect(text).not.toMatch(/TODO/i);
     expect(scanned.tags.map((x) => x.path)).toEqual(['dns/search-path']);
-    const targets = linkTargets({ articleRoutes: ['/guides/dns/'], examples: [ex], publicFiles: [] });
-    expect(checkInternalLinks('a.mdx', text, targets)).toEqual([]);
+    expect(articleRouteFor('dns')).toBe(articleRoute('guides/dns.mdx'));
     expect(checkCommands('a.mdx', text, allowedCommands([ex]))).toEqual([]);
     expect(checkPersonalData('a.mdx', text)).toEqual([]);
   });
@@ -133,7 +134,7 @@ describe('article template', () => {
   it('without examples has no import and no Example tag, and still passes', () => {
     const text = renderArticle({ title: 'CNI', description: 'What a CNI plugin does when a pod starts.', order: 1, examples: [], today: '2026-01-02' });
     expect(text).not.toContain('import Example');
-    expect(checkArticle('x.mdx', text, path.join(tmp, 'none')).problems).toEqual([]);
+    expect(checkArticle('x.mdx', text, indexExamples(path.join(tmp, 'none'))).problems).toEqual([]);
   });
 
   it('orders after the highest existing sidebar order', () => {
@@ -149,8 +150,14 @@ describe('input rules', () => {
   it.each(['a', 'clusterip-basic', 'np-2', 'x'.repeat(63)])('accepts the DNS label %s', (s) => {
     expect(dnsLabelError('slug', s)).toBeUndefined();
   });
-  it.each(['', 'Bad', 'under_score', '-lead', 'trail-', 'has.dot', 'a/b', 'x'.repeat(64), 'spa ce'])('rejects %j', (s) => {
-    expect(dnsLabelError('slug', s)).toBeDefined();
+  it('rejects an empty slug', () => {
+    expect(dnsLabelError('slug', '')).toBe('slug must not be empty');
+  });
+  it('rejects a slug over 63 characters, saying how long it is', () => {
+    expect(dnsLabelError('slug', 'x'.repeat(64))).toBe(`slug "${'x'.repeat(64)}" is 64 characters long; a DNS label has at most 63`);
+  });
+  it.each(['Bad', 'under_score', '-lead', 'trail-', 'has.dot', 'a/b', 'spa ce'])('rejects %j as not a DNS label', (s) => {
+    expect(dnsLabelError('slug', s)).toBe(`slug "${s}" is not a DNS label: use lowercase letters, digits and dashes, starting and ending with a letter or digit (e.g. clusterip-basic)`);
   });
 
   it('keeps example slugs unique across topics and off cluster namespaces', () => {
@@ -161,7 +168,7 @@ describe('input rules', () => {
     for (const ns of ['default', 'kube-system', 'kube-anything', 'traefik']) expect(exampleSlugError(ns, t.examples)).toMatch(/namespace the cluster uses/);
     expect(topicError('services', t.examples)).toBeUndefined();
     expect(topicError('new-topic', t.examples)).toBeUndefined();
-    expect(topicError('New Topic', t.examples)).toBeDefined();
+    expect(topicError('New Topic', t.examples)).toBe('topic "New Topic" is not a DNS label: use lowercase letters, digits and dashes, starting and ending with a letter or digit (e.g. clusterip-basic)');
     expect(exampleListError('services/taken', t.examples)).toBeUndefined();
     expect(exampleListError('', t.examples)).toBeUndefined();
     expect(exampleListError('services/missing', t.examples)).toMatch(/npm run new:example/);
@@ -170,14 +177,14 @@ describe('input rules', () => {
   });
 
   it('checks the other fields', () => {
-    expect(articleSlugError('index')).toBeDefined();
-    expect(descriptionError('description', 'too short')).toBeDefined();
-    expect(descriptionError('description', 'TODO: write a description later')).toBeDefined();
+    expect(articleSlugError('index')).toBe('slug "index" is the section page; pick a name for the article');
+    expect(descriptionError('description', 'too short')).toBe('description must be at least one full sentence (20 characters or more)');
+    expect(descriptionError('description', 'TODO: write a description later')).toBe('description must not be a TODO placeholder');
     expect(descriptionError('description', 'A sentence that is long enough.')).toBeUndefined();
     expect(orderError('3')).toBeUndefined();
-    expect(orderError('three')).toBeDefined();
+    expect(orderError('three')).toBe('order "three" must be a whole number (the position in the sidebar)');
     expect(kindError('networkpolicy')).toBeUndefined();
-    expect(kindError('ingress')).toBeDefined();
+    expect(kindError('ingress')).toBe('kind "ingress" must be one of server-client, networkpolicy');
   });
 });
 
@@ -202,7 +209,7 @@ describe('writes', () => {
     expect(readdirSync(parent)).toEqual(['slug']);
     // A failure half way leaves neither the folder nor a new parent behind.
     const other = path.join(tmp, 'write-dir', 'new-topic', 'x');
-    expect(() => createFolderAtomic(other, { 'ok.yaml': '', '../escape.yaml': '' })).toThrow();
+    expect(() => createFolderAtomic(other, { 'ok.yaml': '', '../escape.yaml': '' })).toThrow('bad file name ../escape.yaml');
     expect(existsSync(path.join(tmp, 'write-dir', 'new-topic'))).toBe(false);
   });
 });
@@ -288,7 +295,7 @@ describe('the CLIs in a temporary tree', () => {
     expect(r.out).toContain('http://localhost:4321/guides/network-policy/');
     const text = readFileSync(file, 'utf8');
     expect(text).toContain(`lastReviewed: ${isoDate()}`);
-    expect(checkArticle(file, text, t.examples).problems).toEqual([]);
+    expect(checkArticle(file, text, indexExamples(t.examples)).problems).toEqual([]);
   });
 
   it('new:article refuses to overwrite an existing article', () => {

@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureKubeconform } from '../../scripts/lib/kubeconform.ts';
+import { ensureKubeconform } from '../../bench/kubeconform.ts';
 import { formatProblem } from '../../src/lib/problems.ts';
-import { generateCorpus } from '../../src/lib/validator/bench-corpus.ts';
-import { exportKubeconformSchemas, kubeconformFileName } from '../../src/lib/validator/json-schema-export.ts';
+import { generateCorpus } from '../../bench/corpus.ts';
+import { exportKubeconformSchemas, kubeconformFileName } from '../../bench/kubeconform-schemas.ts';
 import { loadSchemaBundle } from '../../src/lib/validator/schema-cache.ts';
 import { ManifestValidator } from '../../src/lib/validator/validate.ts';
 import { KUBERNETES_VERSION } from '../../src/lib/validator/versions.ts';

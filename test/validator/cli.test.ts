@@ -72,6 +72,19 @@ describe('npm run validate (CLI)', () => {
     expect(JSON.parse(closed.stdout).problems.every((p: { severity: string }) => p.severity === 'error')).toBe(true);
   });
 
+  it('experimental Gateway API kinds and fields warn, and --gateway-channel experimental accepts them', () => {
+    const file = `${FIXTURES}/gateway-experimental-channel.yaml`;
+    const rulesOf = (r: { stdout: string }) => (JSON.parse(r.stdout).problems as Array<{ rule: string; severity: string }>).map((p) => `${p.severity} ${p.rule}`);
+    const standard = validate(['--format', 'json', file]);
+    expect(rulesOf(standard).filter((x) => x.endsWith('gateway-experimental-channel'))).toEqual(Array(3).fill('warning gateway-experimental-channel'));
+    const experimental = validate(['--format', 'json', '--gateway-channel', 'experimental', file]);
+    // Only the typo inside spec.tls and the alpha version remain.
+    expect(rulesOf(experimental)).toEqual(['warning alpha-api', 'error schema-unknown-field']);
+    const bad = validate(['--gateway-channel=beta', file]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--gateway-channel must be standard or experimental, not "beta"');
+  });
+
   it('--format sarif prints a SARIF 2.1.0 log: the rules with help text, each result with file, line and column', () => {
     const r = validate(['--format', 'sarif', `${FIXTURES}/schema-enum.yaml`, `${FIXTURES}/pod-security-restricted.yaml`]);
     expect(r.status).toBe(1);

@@ -2,8 +2,8 @@ import { isMap, isNode, isScalar, isSeq, parseAllDocuments, type Node } from 'ya
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fastParseDocuments, fastParseWithPositions, type PositionTable } from '../../src/lib/validator/fast-yaml.ts';
-import { KUBE_YAML_OPTIONS } from '../../src/lib/yaml-positions.ts';
+import { fastParseDocuments, fastParseWithPositions, type PositionTable } from '../../src/lib/yaml/fast-reader.ts';
+import { KUBE_YAML_OPTIONS } from '../../src/lib/yaml/positions.ts';
 
 /** The reference: the yaml package with Kubernetes' options. Undefined when it reports an error. */
 function reference(text: string): unknown[] | undefined {

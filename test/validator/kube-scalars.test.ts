@@ -14,7 +14,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ManifestSource } from '../../src/lib/validator/manifest-source.ts';
+import { ManifestSource } from '../../src/lib/yaml/manifest-source.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TOOL = path.join(ROOT, 'tools', 'yamlread');

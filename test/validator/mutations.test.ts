@@ -38,7 +38,7 @@ describe('mutations of every example', () => {
 
   for (const ex of examples) {
     it(`${ex.id}: every mutation applies and its manifests pass the offline validator`, () => {
-      const unit = exampleUnit(ex.dir);
+      const unit = exampleUnit(ex);
       const specFile = path.join(path.relative(process.cwd(), ex.dir), SPEC_FILE);
       const specText = readFileSync(path.join(ex.dir, SPEC_FILE), 'utf8');
       const problems: string[] = [];

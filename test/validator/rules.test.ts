@@ -23,31 +23,31 @@ describe('rules', () => {
 describe('name rules', () => {
   it('DNS names', () => {
     expect(dns1123Label('web-1')).toBeUndefined();
-    expect(dns1123Label('Web')).toBeDefined();
-    expect(dns1123Label('a'.repeat(64))).toBeDefined();
+    expect(dns1123Label('Web')).toBe('must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit');
+    expect(dns1123Label('a'.repeat(64))).toBe('must be at most 63 characters');
     expect(dns1123Subdomain('a.b-c.d')).toBeUndefined();
-    expect(dns1123Subdomain('a..b')).toBeDefined();
-    expect(dns1035Label('1web')).toBeDefined();
+    expect(dns1123Subdomain('a..b')).toBe('must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
+    expect(dns1035Label('1web')).toBe('must be a DNS-1035 label: lowercase letters, digits and "-", starting with a letter and ending with a letter or digit');
     expect(dns1035Label('web1')).toBeUndefined();
   });
 
   it('label keys and values', () => {
     expect(qualifiedName('app.kubernetes.io/name')).toBeUndefined();
     expect(qualifiedName('app')).toBeUndefined();
-    expect(qualifiedName('/app')).toBeDefined();
-    expect(qualifiedName('a/b/c')).toBeDefined();
-    expect(qualifiedName('Example.com/app')).toBeDefined();
+    expect(qualifiedName('/app')).toBe('the prefix before "/" must not be empty');
+    expect(qualifiedName('a/b/c')).toBe('must be a qualified name: an optional DNS subdomain prefix and "/", then a name');
+    expect(qualifiedName('Example.com/app')).toBe(`prefix "Example.com" must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit`);
     expect(labelValue('')).toBeUndefined();
     expect(labelValue('v1.2_3')).toBeUndefined();
-    expect(labelValue('-x')).toBeDefined();
+    expect(labelValue('-x')).toBe('must be empty or alphanumeric characters, "-", "_" or ".", starting and ending with an alphanumeric character');
   });
 
   it('IANA service names (port names)', () => {
     expect(ianaServiceName('http')).toBeUndefined();
     expect(ianaServiceName('h2c-8080')).toBeUndefined();
-    expect(ianaServiceName('8080')).toBeDefined();
-    expect(ianaServiceName('web--http')).toBeDefined();
-    expect(ianaServiceName('a-very-long-port-name')).toBeDefined();
-    expect(ianaServiceName('HTTP')).toBeDefined();
+    expect(ianaServiceName('8080')).toBe('must contain at least one letter');
+    expect(ianaServiceName('web--http')).toBe('must not contain "--"');
+    expect(ianaServiceName('a-very-long-port-name')).toBe('must be at most 15 characters');
+    expect(ianaServiceName('HTTP')).toBe('must contain only lowercase letters, digits and "-"');
   });
 });

@@ -7,7 +7,7 @@
  */
 import { failureExpected, type Check, type FailureExpectation } from '../examples/spec.ts';
 import type { LoadedExample } from '../examples/load.ts';
-import { rawFileUrl } from '../site-config.ts';
+import { rawFileUrl } from '../site/routes.ts';
 
 /** Seconds a probe waits before giving up; `timeout` means no answer within this. */
 export const PROBE_TIMEOUT_SECONDS = 5;
@@ -137,10 +137,19 @@ export function renderCheck(check: Check, namespace: string): RenderedCheck {
 
 /**
  * The commands that put an example on a cluster, as the page prints them:
- * a namespace named after the slug, then each file from the published site,
- * in apply order.
+ * a namespace named after the slug, each extra namespace with its labels,
+ * then each file from the published site, in apply order, into the
+ * namespace its objects are in. The runner creates the same namespaces with
+ * the same labels (plus its run and Pod Security labels) and applies the
+ * same files into the same namespaces.
  */
-export function applyCommands(example: Pick<LoadedExample, 'slug' | 'files'>, siteUrl?: string): string[] {
-  const ns = example.slug;
-  return [`kubectl create namespace ${ns}`, ...example.files.map((f) => `kubectl apply -n ${ns} -f ${rawFileUrl(f.examplePath, siteUrl)}`)];
+export function applyCommands(example: Pick<LoadedExample, 'slug' | 'files'> & { spec: Pick<LoadedExample['spec'], 'namespaces'> }, siteUrl?: string): string[] {
+  const out = [`kubectl create namespace ${example.slug}`];
+  for (const n of example.spec.namespaces) {
+    out.push(`kubectl create namespace ${n.name}`);
+    const labels = Object.entries(n.labels);
+    if (labels.length) out.push(['kubectl', 'label', 'namespace', n.name, ...labels.map(([k, v]) => `${k}=${v}`)].map(shellQuote).join(' '));
+  }
+  for (const f of example.files) out.push(`kubectl apply -n ${f.namespace ?? example.slug} -f ${rawFileUrl(f.examplePath, siteUrl)}`);
+  return out;
 }

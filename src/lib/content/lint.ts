@@ -1,48 +1,26 @@
 /**
- * Content lint: rules over articles and examples that the content guard does
- * not cover, as pure functions over strings so each rule is unit-tested on
- * fixtures. test/content/content.test.ts runs them over the real content/ and
- * examples/.
+ * Content rules as pure functions over strings, so each is unit-tested on
+ * fixtures; src/lib/content/guard.ts runs them over content/ and examples/
+ * (the build and `npm run check:content`).
  *
  * - personal data: no e-mail address or phone number in an article or an
  *   example file;
- * - internal links: every Markdown link and href starting with `/` points at
- *   an article, an example page or file, /examples/, /validation/,
- *   /conformance/, or a file in public/;
  * - commands: every `kubectl` command in a shell code block equals a command
  *   an example's check renders, or an apply command the Example component
  *   prints, so the article cannot show a command CI did not run;
  * - every example is embedded by at least one article.
  */
-import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { applyCommands, renderCheck } from '../checks/commands.ts';
 import type { LoadedExample } from '../examples/load.ts';
 import type { Problem } from '../problems.ts';
-import { CONFORMANCE_PATH, EXAMPLES_INDEX_PATH, examplePagePath, rawFilePath, rawFileUrl, VALIDATION_PATH } from '../site-config.ts';
-
-/* ------------------------------------------------------------------ */
-/* positions                                                           */
-/* ------------------------------------------------------------------ */
-
-/** 1-based line and column of a string offset. */
-export function positionAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
+import { positionAt } from '../line-index.ts';
+import { scanMdx, type ScannedMdx } from './mdx.ts';
 
 /* ------------------------------------------------------------------ */
 /* personal data                                                       */
 /* ------------------------------------------------------------------ */
 
-export interface Finding {
+export interface PersonalDataFinding {
   kind: 'email' | 'phone';
   match: string;
   offset: number;
@@ -79,12 +57,12 @@ function isIpLike(s: string): boolean {
   return /^\+?\d{1,3}(\.\d{1,3}){3}$/.test(s);
 }
 
-export function findEmails(text: string): Finding[] {
+export function findEmails(text: string): PersonalDataFinding[] {
   return [...text.matchAll(EMAIL)].map((m) => ({ kind: 'email' as const, match: m[0], offset: m.index! }));
 }
 
-export function findPhones(text: string): Finding[] {
-  const out: Finding[] = [];
+export function findPhones(text: string): PersonalDataFinding[] {
+  const out: PersonalDataFinding[] = [];
   for (const m of text.matchAll(INTERNATIONAL)) {
     const d = digits(m[0]);
     if (d < 8 || d > 15 || isIpLike(m[0])) continue;
@@ -114,194 +92,6 @@ export function checkPersonalData(file: string, text: string): Problem[] {
 }
 
 /* ------------------------------------------------------------------ */
-/* fences and frontmatter                                              */
-/* ------------------------------------------------------------------ */
-
-const FRONTMATTER = /^---\r?\n([\s\S]*?)\r?\n---(?:\r?\n|$)/;
-
-/** The parsed frontmatter of an article, or undefined when it has none or it does not parse. */
-export function readFrontmatter(source: string): Record<string, unknown> | undefined {
-  const m = source.match(FRONTMATTER);
-  if (!m) return undefined;
-  try {
-    const data = parseYaml(m[1]!);
-    return data && typeof data === 'object' ? (data as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Article title/description: both present and non-empty strings. */
-export function checkTitleDescription(file: string, source: string): Problem[] {
-  const fm = readFrontmatter(source);
-  const problems: Problem[] = [];
-  for (const key of ['title', 'description'] as const) {
-    const v = fm?.[key];
-    if (typeof v !== 'string' || v.trim() === '') {
-      problems.push({ file, line: 1, column: 1, rule: 'frontmatter', severity: 'error', message: `the article has no ${key}`, hint: `add "${key}: ..." to the frontmatter` });
-    }
-  }
-  return problems;
-}
-
-export interface CodeBlock {
-  /** The info string's first word, lowercased (`sh`, `bash`, `console`, ...). */
-  lang: string;
-  /** 1-based line of the first content line (the line after the opening fence). */
-  startLine: number;
-  /** Content lines, with the fence's own indentation removed. */
-  lines: string[];
-}
-
-/** Fenced code blocks (``` or ~~~) of a Markdown/MDX source, in order. */
-export function findCodeBlocks(source: string): CodeBlock[] {
-  const blocks: CodeBlock[] = [];
-  const lines = source.split(/\r?\n/);
-  let open: { fence: string; indent: number; block: CodeBlock } | null = null;
-  lines.forEach((line, i) => {
-    if (open === null) {
-      const m = line.match(/^(\s*)(`{3,}|~{3,})\s*([^\s`{]*)/);
-      if (m) open = { fence: m[2]!, indent: m[1]!.length, block: { lang: m[3]!.toLowerCase(), startLine: i + 2, lines: [] } };
-      return;
-    }
-    const close = line.match(/^\s*(`{3,}|~{3,})\s*$/);
-    if (close && close[1]![0] === open.fence[0] && close[1]!.length >= open.fence.length) {
-      blocks.push(open.block);
-      open = null;
-      return;
-    }
-    const strip = Math.min(open.indent, line.length - line.trimStart().length);
-    open.block.lines.push(line.slice(strip));
-  });
-  return blocks;
-}
-
-/** Lines of the source outside fenced code, with their 1-based numbers; the frontmatter is left out. */
-function proseLines(source: string): { text: string; line: number }[] {
-  const lines = source.split(/\r?\n/);
-  const out: { text: string; line: number }[] = [];
-  let start = 0;
-  const fm = source.match(FRONTMATTER);
-  if (fm) start = fm[0].split(/\r?\n/).length - (fm[0].endsWith('\n') ? 1 : 0);
-  let fence: string | null = null;
-  for (let i = start; i < lines.length; i++) {
-    const line = lines[i]!;
-    const f = line.match(/^\s*(`{3,}|~{3,})/);
-    if (f) {
-      if (fence === null) fence = f[1]!;
-      else if (f[1]![0] === fence[0] && f[1]!.length >= fence.length && line.trim().replace(/[`~]/g, '') === '') fence = null;
-      continue;
-    }
-    if (fence === null) out.push({ text: line, line: i + 1 });
-  }
-  return out;
-}
-
-/* ------------------------------------------------------------------ */
-/* internal links                                                      */
-/* ------------------------------------------------------------------ */
-
-export interface FoundLink {
-  href: string;
-  line: number;
-  column: number;
-}
-
-/**
- * Internal links of an article: Markdown links and images `[text](/path)`,
- * reference definitions `[id]: /path`, `href` and `src` attributes
- * (`href="/path"`, `href='/path'`, `href={"/path"}`), outside fenced code and inline code spans,
- * plus frontmatter `link: /path` values (Starlight hero actions).
- * Protocol-relative `//host` links are external and left out.
- */
-export function findInternalLinks(source: string): FoundLink[] {
-  const out: FoundLink[] = [];
-  const fmMatch = source.match(FRONTMATTER);
-  if (fmMatch) {
-    fmMatch[0].split(/\r?\n/).forEach((line, i) => {
-      const m = line.match(/^(\s*(?:-\s+)?link:\s*)(['"]?)(\/[^'"\s]*)\2\s*$/);
-      if (m && !m[3]!.startsWith('//')) out.push({ href: m[3]!, line: i + 1, column: m[1]!.length + m[2]!.length + 1 });
-    });
-  }
-  for (const { text, line } of proseLines(source)) {
-    // Blank out inline code so `[x](/y)` in backticks is not a link.
-    const masked = text.replace(/`+[^`]*`+/g, (s) => ' '.repeat(s.length));
-    const patterns = [
-      /\]\(\s*<?(\/[^)\s>]*)>?(?:\s+["'(][^)]*)?\)/g, // [text](/path "title")
-      /^\s*\[[^\]]+\]:\s*<?(\/\S*?)>?(?:\s|$)/g, // [ref]: /path
-      /\b(?:href|src)\s*=\s*(?:"(\/[^"]*)"|'(\/[^']*)'|\{\s*["'`](\/[^"'`]*)["'`]\s*\})/g,
-    ];
-    for (const re of patterns) {
-      for (const m of masked.matchAll(re)) {
-        const href = m[1] ?? m[2] ?? m[3];
-        if (!href || href.startsWith('//')) continue;
-        out.push({ href, line, column: m.index! + m[0].indexOf(href) + 1 });
-      }
-    }
-  }
-  return out;
-}
-
-/** The route of an article file relative to the content dir: `guides/services.mdx` -> `/guides/services/`. */
-export function articleRoute(relativeFile: string, frontmatter?: Record<string, unknown>): string {
-  if (typeof frontmatter?.slug === 'string') {
-    const s = frontmatter.slug.replace(/^\/+|\/+$/g, '');
-    return s === '' ? '/' : `/${s}/`;
-  }
-  const noExt = relativeFile.split(path.sep).join('/').replace(/\.(md|mdx)$/, '');
-  const parts = noExt.split('/').map((p) => p.toLowerCase().replace(/\s+/g, '-'));
-  if (parts[parts.length - 1] === 'index') parts.pop();
-  return parts.length === 0 ? '/' : `/${parts.join('/')}/`;
-}
-
-export interface LinkTargets {
-  /** Site paths that exist, each in the form `/a/b/` (pages) or `/a/b.ext` (files). */
-  paths: Set<string>;
-}
-
-/** Everything an internal link may point at. */
-export function linkTargets(opts: { articleRoutes: string[]; examples: Pick<LoadedExample, 'id' | 'files'>[]; publicFiles: string[] }): LinkTargets {
-  const paths = new Set<string>(['/', EXAMPLES_INDEX_PATH, VALIDATION_PATH, CONFORMANCE_PATH]);
-  for (const r of opts.articleRoutes) paths.add(r);
-  for (const ex of opts.examples) {
-    paths.add(examplePagePath(ex.id));
-    paths.add(rawFilePath(`${ex.id}/example.yaml`));
-    for (const f of ex.files) paths.add(rawFilePath(f.examplePath));
-  }
-  for (const f of opts.publicFiles) paths.add('/' + f.split(path.sep).join('/').replace(/^\/+/, ''));
-  return { paths };
-}
-
-/** Does an internal href resolve? Fragments and queries are ignored; a trailing slash is optional for pages. */
-export function resolvesInternalLink(href: string, targets: LinkTargets): boolean {
-  let p = href.replace(/[?#].*$/, '');
-  if (p === '') return true; // `/#top` style: the page itself
-  try {
-    p = decodeURI(p);
-  } catch {
-    return false;
-  }
-  if (targets.paths.has(p)) return true;
-  if (!p.endsWith('/') && targets.paths.has(`${p}/`)) return true;
-  if (p.endsWith('/index.html') && targets.paths.has(p.slice(0, -'index.html'.length))) return true;
-  return false;
-}
-
-export function checkInternalLinks(file: string, source: string, targets: LinkTargets): Problem[] {
-  return findInternalLinks(source)
-    .filter((l) => !resolvesInternalLink(l.href, targets))
-    .map((l) => ({
-      file,
-      line: l.line,
-      column: l.column,
-      rule: 'internal-link',
-      severity: 'error' as const,
-      message: `link ${l.href} points at no article, example, or file in public/`,
-      hint: 'link to an article as /<folder>/<file-name>/, to an example as /examples/<topic>/<slug>/, or add the file to public/',
-    }));
-}
-
-/* ------------------------------------------------------------------ */
 /* commands                                                            */
 /* ------------------------------------------------------------------ */
 
@@ -323,9 +113,10 @@ export function normalizeCommand(c: string): string {
  * lines are commands (the rest is output). Comment lines are skipped, `\`
  * continuations are joined, and here-document bodies are skipped.
  */
-export function findShellCommands(source: string): FoundCommand[] {
+export function findShellCommands(source: string | ScannedMdx): FoundCommand[] {
   const out: FoundCommand[] = [];
-  for (const block of findCodeBlocks(source)) {
+  const scanned = typeof source === 'string' ? scanMdx(source) : source;
+  for (const block of scanned.codeBlocks) {
     if (!SHELL_LANGS.has(block.lang)) continue;
     const promptOnly = block.lang === 'console' && block.lines.some((l) => /^\s*\$\s/.test(l));
     let pending: FoundCommand | null = null;
@@ -363,9 +154,6 @@ export function findShellCommands(source: string): FoundCommand[] {
   return out;
 }
 
-/** The commands the Example component prints to apply an example (see src/components/Example.astro). */
-export { applyCommands };
-
 /** Every kubectl command an article may show: each example's rendered checks and apply commands. */
 export function allowedCommands(examples: Pick<LoadedExample, 'id' | 'slug' | 'files' | 'spec'>[], siteUrl?: string): Map<string, string> {
   const allowed = new Map<string, string>();
@@ -381,7 +169,7 @@ function namespaceOf(command: string): string | undefined {
 }
 
 /** Problems for every `kubectl` command in a shell block that is not a rendered check or apply command. */
-export function checkCommands(file: string, source: string, allowed: Map<string, string>): Problem[] {
+export function checkCommands(file: string, source: string | ScannedMdx, allowed: Map<string, string>): Problem[] {
   const problems: Problem[] = [];
   for (const c of findShellCommands(source)) {
     if (!/^kubectl(\s|$)/.test(c.command)) continue;

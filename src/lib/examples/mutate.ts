@@ -9,7 +9,7 @@
  */
 import { isMap, isNode, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { Problem } from '../problems.ts';
-import { KUBE_YAML_OPTIONS, parseYamlWithPositions, positionOf } from '../yaml-positions.ts';
+import { KUBE_YAML_OPTIONS, parseYamlWithPositions, positionOf } from '../yaml/positions.ts';
 import type { ExampleFile, LoadedExample } from './load.ts';
 import type { Check, Mutation, PatchOperation } from './spec.ts';
 
@@ -25,6 +25,8 @@ export interface MutatedFile {
   documents: unknown[];
   /** True for the file the patch changed. */
   changed: boolean;
+  /** The extra namespace its objects are in, as the loader found it (before any renaming); absent for the example's own. */
+  namespace?: string;
 }
 
 /** Why a mutation does not apply: where in example.yaml (a key path) and what is wrong. */
@@ -116,7 +118,7 @@ export function applyMutation(example: Pick<LoadedExample, 'spec' | 'files'>, in
   const m = example.spec.mutations[index];
   const at = (...rest: PropertyKey[]): PropertyKey[] => ['mutations', index, ...rest];
   if (!m) return { ok: false, error: { specPath: ['mutations'], message: `there is no mutation ${index + 1}` } };
-  const same = (f: ExampleFile): MutatedFile => ({ name: f.name, displayPath: f.displayPath, text: f.text, documents: f.documents, changed: false });
+  const same = (f: ExampleFile): MutatedFile => ({ name: f.name, displayPath: f.displayPath, text: f.text, documents: f.documents, changed: false, ...(f.namespace ? { namespace: f.namespace } : {}) });
   if (m.remove !== undefined) {
     if (!example.files.some((f) => f.name === m.remove)) return { ok: false, error: { specPath: at('remove'), message: `${m.remove} is not a manifest of the example` } };
     return { ok: true, files: example.files.filter((f) => f.name !== m.remove).map(same) };
@@ -145,7 +147,7 @@ export function applyMutation(example: Pick<LoadedExample, 'spec' | 'files'>, in
   const documents = docs.map((d) => d.toJS()).filter((d) => d !== null && d !== undefined);
   return {
     ok: true,
-    files: example.files.map((f) => (f === target ? { name: f.name, displayPath: f.displayPath, text, documents, changed: true } : same(f))),
+    files: example.files.map((f) => (f === target ? { ...same(f), text, documents, changed: true } : same(f))),
   };
 }
 
@@ -159,6 +161,34 @@ export function mutationProblem(specText: string, specFile: string, error: Mutat
 /** The namespace mutation `index` (0-based) of an example runs in: `<slug>-m1`, `<slug>-m2`, ... */
 export function mutationNamespace(slug: string, index: number): string {
   return `${slug}-m${index + 1}`;
+}
+
+/** The namespace an extra namespace `<slug>-X` becomes under mutation `index` (0-based): `<slug>-m<N>-X`. */
+export function mutationExtraNamespace(slug: string, name: string, index: number): string {
+  return `${mutationNamespace(slug, index)}${name.slice(slug.length)}`;
+}
+
+/** One namespace name a mutation replaces, and by what. */
+export interface NamespaceRename {
+  from: string;
+  to: string;
+}
+
+/**
+ * Every namespace name mutation `index` renames: the slug to `<slug>-m<N>`
+ * and each extra namespace `<slug>-X` to `<slug>-m<N>-X`, so the mutation
+ * runs in namespaces of its own and touches none of the example's.
+ */
+export function mutationRenames(example: Pick<LoadedExample, 'slug' | 'spec'>, index: number): NamespaceRename[] {
+  return [
+    { from: example.slug, to: mutationNamespace(example.slug, index) },
+    ...example.spec.namespaces.map((n) => ({ from: n.name, to: mutationExtraNamespace(example.slug, n.name, index) })),
+  ];
+}
+
+/** renameNamespace for each rename in turn (whole words, so `<slug>` never matches inside `<slug>-X`). */
+export function renameNamespaces<T>(value: T, renames: readonly NamespaceRename[]): T {
+  return renames.reduce((v, r) => renameNamespace(v, r.from, r.to), value);
 }
 
 /**
@@ -181,9 +211,9 @@ export function renameNamespace<T>(value: T, from: string, to: string): T {
   return walk(value) as T;
 }
 
-/** A check with the namespace renamed in its probe; its name stays, since results and `breaks` refer to it. */
-export function renameCheckNamespace(c: Check, from: string, to: string): Check {
-  return { ...renameNamespace(c, from, to), name: c.name };
+/** A check with the namespaces renamed in its probe; its name stays, since results and `breaks` refer to it. */
+export function renameCheckNamespace(c: Check, renames: readonly NamespaceRename[]): Check {
+  return { ...renameNamespaces(c, renames), name: c.name };
 }
 
 /**

@@ -1,26 +1,29 @@
 /**
- * Build-time access to examples and the report for pages and components.
- * Loads each example once per build.
+ * Build-time access to examples, topics and the report for pages and
+ * components. Loads each example, the topics file and the report once per build.
  */
-import { examplesRoot, loadAllExamples, loadExample, type LoadedExample } from './load.ts';
+import { loadAllExamples, loadExample, type LoadedExample } from './load.ts';
+import { readTopics, topicTitleIn, type Topics } from './topics.ts';
 import { badgeFor, readReport, summarizeRun, type ExampleBadge, type RunSummary } from '../report/status.ts';
-import { REPORT_PATH } from '../site-config.ts';
+import { siteConfig } from '../site/config.ts';
 import type { ClusterReport } from '../report/schema.ts';
 
+const config = siteConfig();
 let all: LoadedExample[] | undefined;
+let topics: Topics | undefined;
 let report: ClusterReport | undefined | null = null;
 
 export function allExamples(): LoadedExample[] {
-  all ??= loadAllExamples(examplesRoot());
+  all ??= loadAllExamples(config.examplesDir);
   return all;
 }
 
 export function getExample(id: string): LoadedExample {
-  return allExamples().find((e) => e.id === id) ?? loadExample(examplesRoot(), id);
+  return allExamples().find((e) => e.id === id) ?? loadExample(config.examplesDir, id);
 }
 
 export function clusterReportOrUndefined(): ClusterReport | undefined {
-  if (report === null) report = readReport(REPORT_PATH);
+  if (report === null) report = readReport(config.clusterReport);
   return report;
 }
 
@@ -35,18 +38,8 @@ export function runSummary(): RunSummary {
   return summarizeRun(clusterReportOrUndefined(), examples.map(badgeForExample), examples.map((e) => e.spec.checks.length));
 }
 
-/** Topic folder name to a heading. */
+/** A topic folder's heading (examples/topics.json). */
 export function topicTitle(topic: string): string {
-  const known: Record<string, string> = {
-    pods: 'Pods and the network model',
-    services: 'Services',
-    endpoints: 'EndpointSlices and kube-proxy',
-    dns: 'DNS',
-    cni: 'CNI',
-    ingress: 'Ingress',
-    gateway: 'Gateway API',
-    networkpolicy: 'NetworkPolicy',
-    troubleshooting: 'Troubleshooting',
-  };
-  return known[topic] ?? topic.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
+  topics ??= readTopics(config.examplesDir);
+  return topicTitleIn(topics, topic);
 }

@@ -232,8 +232,13 @@ export const mutation = z
     remove: manifestName.optional(),
     /** Change one object in one manifest file. Exactly one of remove and patch. */
     patch: mutationPatch.optional(),
-    /** Names of the checks that must fail under this mutation; none may be an observation. */
-    breaks: z.array(z.string().min(1)).min(1),
+    /**
+     * Names of the checks that must fail under this mutation; none may be an
+     * observation. At least one, except in an example with `reachability`,
+     * where a mutation may break no check when it flips a matrix cell instead
+     * (the offline gate compares the predicted matrices).
+     */
+    breaks: z.array(z.string().min(1)),
     /** Workloads the mutation keeps from becoming Ready, as kind/name; the runner does not wait for them. */
     notReady: z.array(workloadRef).default([]),
   })
@@ -241,7 +246,7 @@ export const mutation = z
 export type Mutation = z.infer<typeof mutation>;
 
 /** Spec-level rules for mutations: they name files, checks and each other consistently. */
-function refineMutations(s: { manifests: string[]; checks: Check[]; mutations: Mutation[] }, ctx: z.RefinementCtx): void {
+function refineMutations(s: { manifests: string[]; checks: Check[]; mutations: Mutation[]; reachability?: Reachability }, ctx: z.RefinementCtx): void {
   const checksByName = new Map<string, Check>();
   s.checks.forEach((c, i) => {
     // `breaks` refers to checks by name, so a name must pick out one check.
@@ -262,6 +267,9 @@ function refineMutations(s: { manifests: string[]; checks: Check[]; mutations: M
     if (m.patch !== undefined && !s.manifests.includes(m.patch.file)) {
       ctx.addIssue({ code: 'custom', path: at('patch', 'file'), message: `${m.patch.file} is not one of manifests (${s.manifests.join(', ')})` });
     }
+    if (m.breaks.length === 0 && s.reachability === undefined) {
+      ctx.addIssue({ code: 'custom', path: at('breaks'), message: 'a mutation must break at least one check (only an example with reachability may break none and flip a matrix cell instead)' });
+    }
     const broken = new Set<string>();
     m.breaks.forEach((name, j) => {
       const c = checksByName.get(name);
@@ -272,6 +280,93 @@ function refineMutations(s: { manifests: string[]; checks: Check[]; mutations: M
     });
   });
 }
+
+/** A namespace name: a DNS label (RFC 1123), at most 63 characters. */
+const namespaceName = z
+  .string()
+  .max(63, 'a namespace name has at most 63 characters')
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label: lowercase letters, digits and dashes');
+
+/** A label key: an optional DNS subdomain prefix and a name of at most 63 characters. */
+const labelKey = z
+  .string()
+  .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, 'must be a label key such as team or example.com/team');
+
+/** A label value: empty or at most 63 alphanumerics, dashes, dots and underscores. */
+const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, 'must be a label value: at most 63 letters, digits, dashes, dots and underscores');
+
+/**
+ * Label keys the runner sets on every namespace it creates, or the API
+ * server sets itself: an example may not declare them.
+ */
+export const RESERVED_NAMESPACE_LABEL_PREFIXES: readonly string[] = ['k8s-networking-proven.dev/', 'pod-security.kubernetes.io/', 'kubernetes.io/metadata.name'];
+
+/**
+ * An extra namespace of the example, besides its own (named after the slug).
+ * The runner creates it with the run label and the example's Pod Security
+ * level plus `labels`, applies the manifests that name it, and deletes only it.
+ */
+export const extraNamespace = z
+  .object({
+    /** Full name; it starts with `<slug>-` and does not look like a mutation namespace `<slug>-m<digits>` (loader rules). */
+    name: namespaceName,
+    /** Labels the namespace carries, for namespaceSelectors to match (`kubernetes.io/metadata.name` is set by the API server). */
+    labels: z
+      .record(labelKey, labelValue)
+      .default({})
+      .superRefine((labels, ctx) => {
+        for (const key of Object.keys(labels)) {
+          if (RESERVED_NAMESPACE_LABEL_PREFIXES.some((p) => key.startsWith(p))) {
+            ctx.addIssue({ code: 'custom', path: [key], message: `label ${key} is set by the runner or the API server; an example may not declare it` });
+          }
+        }
+      }),
+  })
+  .strict();
+export type ExtraNamespace = z.infer<typeof extraNamespace>;
+
+/** A Pod of the example: its bare name in the example's namespace, or `<namespace>/<pod>` in an extra namespace. */
+const podRef = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Pod name, or <namespace>/<pod> for a Pod in an extra namespace');
+
+/** A transport protocol a reachability probe uses. */
+export const probeProtocol = z.enum(['TCP', 'UDP']);
+
+/** One port every server of a reachability matrix is probed on. */
+export const reachabilityPort = z
+  .object({
+    /** Port number; every server must listen on it (a refused connection fails the cell). */
+    port: z.number().int().min(1).max(65535),
+    /** TCP (default) or UDP. */
+    protocol: probeProtocol.default('TCP'),
+  })
+  .strict();
+
+/**
+ * A reachability matrix: every client probes every server on every port
+ * (`agnhost connect` to the server pod's IP). The offline validator predicts
+ * each cell from the manifests; the runner measures it and fails the example
+ * on a cell that differs.
+ */
+export const reachability = z
+  .object({
+    /** Pods the probes run from (see podRef); each needs the agnhost image. */
+    clients: z.array(podRef).min(1),
+    /** Pods probed at their IP (status.podIP; a hostNetwork pod has its node's IP). */
+    servers: z.array(podRef).min(1),
+    /** Ports probed on every server. */
+    ports: z.array(reachabilityPort).min(1),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const once = (list: string[], key: 'clients' | 'servers' | 'ports') =>
+      list.forEach((v, i) => {
+        if (list.indexOf(v) !== i) ctx.addIssue({ code: 'custom', path: [key, i], message: `${v} is listed twice` });
+      });
+    once(r.clients, 'clients');
+    once(r.servers, 'servers');
+    once(r.ports.map((p) => `${p.port}/${p.protocol}`), 'ports');
+  });
+export type Reachability = z.infer<typeof reachability>;
 
 /** The whole `example.yaml`. */
 export const exampleSpec = z
@@ -295,6 +390,14 @@ export const exampleSpec = z
      * workload to be Ready before it runs the checks.
      */
     expectNotReady: z.array(workloadRef).default([]),
+    /**
+     * Extra namespaces besides the example's own (see `extraNamespace`), for
+     * examples whose point crosses namespaces. Manifest objects in one carry
+     * `metadata.namespace: <its name>`; a file holds objects of one namespace.
+     */
+    namespaces: z.array(extraNamespace).default([]),
+    /** A reachability matrix to predict offline and measure on the cluster (see `reachability`). */
+    reachability: reachability.optional(),
     /** Checks run on the cluster and shown as "Try it". */
     checks: z.array(check).min(1),
     /**
@@ -320,6 +423,11 @@ export const exampleSpec = z
     s.manifests.forEach((m, i) => {
       if (seen.has(m)) ctx.addIssue({ code: 'custom', path: ['manifests', i], message: `${m} is listed twice` });
       seen.add(m);
+    });
+    const names = new Set<string>();
+    s.namespaces.forEach((n, i) => {
+      if (names.has(n.name)) ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'name'], message: `namespace ${n.name} is listed twice` });
+      names.add(n.name);
     });
     refineMutations(s, ctx);
   });

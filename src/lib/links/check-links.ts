@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse, type HTMLElement } from 'node-html-parser';
 import type { Problem } from '../problems.ts';
+import { lineColumn, lineStarts } from '../line-index.ts';
 
 export const RULE = 'broken-link';
 
@@ -88,23 +89,6 @@ export function listHtmlFiles(dir: string): string[] {
 export function pagePathOf(distDir: string, file: string): string {
   const rel = path.relative(distDir, file).split(path.sep).join('/');
   return '/' + rel.replace(/(^|\/)index\.html$/, '$1');
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-function lineCol(starts: number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo]! + 1 };
 }
 
 /**
@@ -208,7 +192,7 @@ export function checkLinks(distDir: string, options: CheckLinksOptions = {}): Li
     const pageUrl = new URL(pagePathOf(dist, file), 'http://site.invalid');
     const shown = display(file);
     const report = (el: HTMLElement, attr: string, message: string, part?: string) => {
-      problems.push({ file: shown, ...lineCol(starts, attributeOffset(source, el, attr, part)), rule: RULE, severity: 'error', message });
+      problems.push({ file: shown, ...lineColumn(starts, attributeOffset(source, el, attr, part)), rule: RULE, severity: 'error', message });
     };
 
     for (const [tag, attrs] of Object.entries(URL_ATTRIBUTES)) {

@@ -30,6 +30,34 @@ export const mutationCheckResult = z.object({
   output: z.string().default(''),
 });
 
+/** One measured cell of a reachability matrix (example.yaml `reachability`). */
+export const reachabilityCell = z.object({
+  /** The client as declared: a bare Pod name, or `<namespace>/<pod>` in an extra namespace (declared names, also under a mutation). */
+  client: z.string(),
+  /** The server, in the same form. */
+  server: z.string(),
+  /** The probed port. */
+  port: z.number().int().min(1).max(65535),
+  /** The probed protocol. */
+  protocol: z.enum(['TCP', 'UDP']),
+  /** What src/lib/netpol predicted from the manifests the run applied. */
+  predicted: z.enum(['allowed', 'blocked']),
+  /** What the probe saw: connected, TIMEOUT (dropped), REFUSED (nothing listens, or a reject), or another error. */
+  measured: z.enum(['allowed', 'blocked', 'refused', 'error']),
+  /** The probe's output on its last attempt, trimmed. */
+  output: z.string(),
+});
+export type ReachabilityCell = z.infer<typeof reachabilityCell>;
+
+/** A measured reachability matrix. */
+export const reachabilityResult = z.object({
+  /** `passed`: every cell measured what was predicted. */
+  status: z.enum(['passed', 'failed']),
+  /** Every cell, clients outermost, then servers, then ports; empty when the servers' IPs could not be read. */
+  cells: z.array(reachabilityCell),
+});
+export type ReachabilityResult = z.infer<typeof reachabilityResult>;
+
 /** One mutation's outcome: the example deliberately broken, in a namespace of its own. */
 export const mutationResult = z.object({
   /** The mutation's name from example.yaml. */
@@ -44,6 +72,8 @@ export const mutationResult = z.object({
   durationMs: z.number().nonnegative(),
   /** Every check that ran under the mutation, in spec order; empty when the run failed before its checks. */
   checks: z.array(mutationCheckResult),
+  /** The matrix measured under the mutation, compared with the prediction for the mutated manifests; absent without `reachability`. */
+  reachability: reachabilityResult.optional(),
 });
 export type MutationResult = z.infer<typeof mutationResult>;
 
@@ -71,6 +101,8 @@ export const exampleResult = z.object({
   diagnostics: z.string().optional(),
   /** The example's mutations, in spec order; none when it was skipped. Reports written before the field existed read as []. */
   mutations: z.array(mutationResult).default([]),
+  /** The measured reachability matrix; absent without `reachability`, or when the run failed before measuring it. */
+  reachability: reachabilityResult.optional(),
 });
 
 /**

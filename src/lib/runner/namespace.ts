@@ -12,13 +12,18 @@ import type { Clock, Kubectl } from './kubectl.ts';
 
 export const RUN_LABEL = 'k8s-networking-proven.dev/run';
 
-export function namespaceManifest(name: string, level: string, runId: string): string {
+/**
+ * A namespace of this run: `labels` (an example's declared ones) first, so
+ * the run label and the Pod Security labels always win.
+ */
+export function namespaceManifest(name: string, level: string, runId: string, labels: Readonly<Record<string, string>> = {}): string {
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
       name,
       labels: {
+        ...labels,
         [RUN_LABEL]: runId,
         'pod-security.kubernetes.io/enforce': level,
         'pod-security.kubernetes.io/enforce-version': 'latest',

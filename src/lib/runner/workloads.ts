@@ -12,6 +12,8 @@ export interface Workload {
   ref: string;
   kind: string;
   name: string;
+  /** The extra namespace it is in (its file's); absent for the example's own namespace. */
+  namespace?: string;
 }
 
 export function normaliseRef(ref: string): string {
@@ -19,7 +21,7 @@ export function normaliseRef(ref: string): string {
   return `${ALIASES[kind] ?? kind}/${name}`;
 }
 
-export function workloadsToWaitFor(example: LoadedExample): Workload[] {
+export function workloadsToWaitFor(example: Pick<LoadedExample, 'spec' | 'files'>): Workload[] {
   const skip = new Set(example.spec.expectNotReady.map(normaliseRef));
   const out: Workload[] = [];
   for (const f of example.files) {
@@ -28,7 +30,8 @@ export function workloadsToWaitFor(example: LoadedExample): Workload[] {
       const short = o.kind ? WORKLOAD_SHORT[o.kind] : undefined;
       if (!short || !o.metadata?.name) continue;
       const ref = `${short}/${o.metadata.name}`;
-      if (!skip.has(ref)) out.push({ ref, kind: o.kind!, name: o.metadata.name });
+      // expectNotReady names workloads of the example's own namespace (kind/name).
+      if (f.namespace || !skip.has(ref)) out.push({ ref, kind: o.kind!, name: o.metadata.name, ...(f.namespace ? { namespace: f.namespace } : {}) });
     }
   }
   return out;

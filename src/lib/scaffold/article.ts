@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { listArticleFiles } from '../content/guard.ts';
-import { articleRoute, readFrontmatter } from '../content/lint.ts';
+import { readFrontmatter } from '../content/mdx.ts';
+import { articleRoute } from '../site/routes.ts';
 
 /** The folder under content/ that new articles go to (the sidebar's Guides group). */
 export const ARTICLE_SECTION = 'guides';
@@ -38,9 +39,9 @@ export function articleFilePath(contentDir: string, slug: string): string {
   return path.join(contentDir, ARTICLE_SECTION, `${slug}.mdx`);
 }
 
-/** The route the new article gets, e.g. `/guides/dns/`. */
+/** The route the new article gets, e.g. `/guides/dns/` (the route model on the file it writes). */
 export function articleRouteFor(slug: string): string {
-  return `/${ARTICLE_SECTION}/${slug}/`;
+  return articleRoute(`${ARTICLE_SECTION}/${slug}.mdx`);
 }
 
 /** An existing article file that already has the route the new one would get, if any. */

@@ -9,6 +9,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { AlreadyExistsError } from './write.ts';
+import { UsageError } from '../usage-error.ts';
 
 export interface Field {
   /** Flag name without dashes, e.g. `slug`. */
@@ -24,12 +25,6 @@ export interface Field {
   hint?: () => string | undefined;
 }
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -141,4 +136,23 @@ export async function runCli(command: string, fields: Field[], io: Io, body: () 
     io.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
   }
+}
+
+/** The process's own streams, for the entry points. */
+export const processIo: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+
+/**
+ * One scaffolding command from argv to exit code: `--help` prints the usage;
+ * otherwise the flags, then prompts, give every field's value to `create`.
+ * Errors become exit codes as in runCli.
+ */
+export function runScaffold(command: string, fields: Field[], argv: string[], io: Io, create: (values: Record<string, string>) => Promise<void> | void): Promise<number> {
+  return runCli(command, fields, io, async () => {
+    const { help, values } = parseFlags(argv, fields);
+    if (help) {
+      io.stdout.write(`${usage(command, fields)}\n`);
+      return;
+    }
+    await create(await resolveFields(fields, values, io));
+  });
 }

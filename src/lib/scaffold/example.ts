@@ -140,40 +140,9 @@ spec:
           port: 8080
 `;
 
-/** File name -> content of a new example folder, example.yaml included. */
-export function renderExample(input: ExampleInput): Record<string, string> {
-  const head = [`title: ${scalar(input.title)}`, `summary: ${scalar(input.summary)}`];
-  if (input.kind === 'networkpolicy') {
-    const spec = [
-      ...head,
-      'manifests: [deployment.yaml, service.yaml, default-deny.yaml, allow-client.yaml, client.yaml, stranger.yaml]',
-      'requires: [networkpolicy]',
-      'checks:',
-      '  - name: the allowed client reaches the Service',
-      '    from: client',
-      '    http: { url: "http://web:8080/hostname", expect: { status: 200, bodyContains: web- } }',
-      '  - name: a pod the policy does not allow cannot connect (must be blocked)',
-      '    from: stranger',
-      '    tcp: { host: web, port: 8080, expect: blocked }',
-      '  - name: DNS still works for the blocked pod, since only ingress is denied',
-      '    from: stranger',
-      '    dns: { name: web.$NAMESPACE.svc.cluster.local, expect: resolves }',
-      '',
-    ].join('\n');
-    return {
-      'example.yaml': spec,
-      'deployment.yaml': DEPLOYMENT,
-      'service.yaml': SERVICE,
-      'default-deny.yaml': DEFAULT_DENY,
-      'allow-client.yaml': ALLOW_CLIENT,
-      'client.yaml': clientPod('client', 'The allowed client: its label app=client matches web-allow-client.'),
-      'stranger.yaml': clientPod('stranger', 'A pod no policy allows: its connections to web must be blocked.'),
-    };
-  }
-  const spec = [
-    ...head,
-    'manifests: [deployment.yaml, service.yaml, client.yaml]',
-    'checks:',
+/** The checks each kind starts with, as example.yaml lines. */
+const CHECKS: Record<ExampleKind, string[]> = {
+  'server-client': [
     '  - name: the client reaches the Service by its short name',
     '    from: client',
     '    http: { url: "http://web:8080/hostname", expect: { status: 200, bodyContains: web- } }',
@@ -182,12 +151,44 @@ export function renderExample(input: ExampleInput): Record<string, string> {
     '    dns: { name: web.$NAMESPACE.svc.cluster.local, expect: resolves }',
     '  - name: the Service has endpoints for the ready pods',
     '    kubectl: { args: [get, endpointslices, -l, kubernetes.io/service-name=web], expect: { outputContains: ["8080"] } }',
+  ],
+  networkpolicy: [
+    '  - name: the allowed client reaches the Service',
+    '    from: client',
+    '    http: { url: "http://web:8080/hostname", expect: { status: 200, bodyContains: web- } }',
+    '  - name: a pod the policy does not allow cannot connect (must be blocked)',
+    '    from: stranger',
+    '    tcp: { host: web, port: 8080, expect: blocked }',
+    '  - name: DNS still works for the blocked pod, since only ingress is denied',
+    '    from: stranger',
+    '    dns: { name: web.$NAMESPACE.svc.cluster.local, expect: resolves }',
+  ],
+};
+
+/** The manifests after the Deployment and Service, in apply order, for each kind. */
+function kindFiles(kind: ExampleKind): Record<string, string> {
+  if (kind === 'networkpolicy') {
+    return {
+      'default-deny.yaml': DEFAULT_DENY,
+      'allow-client.yaml': ALLOW_CLIENT,
+      'client.yaml': clientPod('client', 'The allowed client: its label app=client matches web-allow-client.'),
+      'stranger.yaml': clientPod('stranger', 'A pod no policy allows: its connections to web must be blocked.'),
+    };
+  }
+  return { 'client.yaml': clientPod('client', 'A client pod to run the checks from.') };
+}
+
+/** File name -> content of a new example folder, example.yaml included. */
+export function renderExample(input: ExampleInput): Record<string, string> {
+  const manifests = { 'deployment.yaml': DEPLOYMENT, 'service.yaml': SERVICE, ...kindFiles(input.kind) };
+  const spec = [
+    `title: ${scalar(input.title)}`,
+    `summary: ${scalar(input.summary)}`,
+    `manifests: [${Object.keys(manifests).join(', ')}]`,
+    ...(input.kind === 'networkpolicy' ? ['requires: [networkpolicy]'] : []),
+    'checks:',
+    ...CHECKS[input.kind],
     '',
   ].join('\n');
-  return {
-    'example.yaml': spec,
-    'deployment.yaml': DEPLOYMENT,
-    'service.yaml': SERVICE,
-    'client.yaml': clientPod('client', 'A client pod to run the checks from.'),
-  };
+  return { 'example.yaml': spec, ...manifests };
 }

@@ -11,22 +11,10 @@
  * What the cluster provides (IngressClass and GatewayClass of the runner's
  * cluster) comes in through `UnitEnvironment`.
  */
-import type { Finding, PathSeg } from './findings.ts';
-import type { Resource } from './manifest-source.ts';
-import {
-  apiGroup,
-  containersOf,
-  formatLabels,
-  get,
-  isObj,
-  mapSelectorMatches,
-  namespaceOf,
-  podTemplateOf,
-  portNames,
-  selectorMatches,
-  type Obj,
-  type PodTemplate,
-} from './pods.ts';
+import type { Resource } from '../yaml/manifest-source.ts';
+import { get, isObj, type Obj, type PathSeg } from '../yaml/plain.ts';
+import type { Finding } from './findings.ts';
+import { apiGroup, containersOf, formatLabels, mapSelectorMatches, namespaceOf, podTemplateOf, portNames, selectorMatches, type PodTemplate } from './pods.ts';
 
 export interface UnitEnvironment {
   /** IngressClass names the cluster provides (examples/README.md: `traefik` with `requires: [ingress]`). */

@@ -1,12 +1,13 @@
 /**
  * Rules that only apply to examples (examples/README.md conventions):
- * no metadata.namespace, only the pinned agnhost image, and every check's
+ * no metadata.namespace but a declared extra namespace, only the pinned agnhost image, and every check's
  * `from` names a pod or workload of the example that runs agnhost.
  */
 import type { ExampleSpec } from '../examples/spec.ts';
-import type { Finding, PathSeg } from './findings.ts';
-import type { Resource } from './manifest-source.ts';
-import { apiGroup, containersOf, get, isObj, mapSelectorMatches, podTemplateOf, type PodTemplate } from './pods.ts';
+import type { Finding } from './findings.ts';
+import { get, isObj, type PathSeg } from '../yaml/plain.ts';
+import type { Resource } from '../yaml/manifest-source.ts';
+import { apiGroup, containersOf, mapSelectorMatches, podTemplateOf, type PodTemplate } from './pods.ts';
 import { AGNHOST_IMAGE, AGNHOST_REPOSITORY as AGNHOST_REPO, PINS, PINS_PATH } from '../pins.ts';
 
 export interface ResourceFinding {
@@ -14,17 +15,19 @@ export interface ResourceFinding {
   finding: Finding;
 }
 
-export function exampleResourceChecks(resources: Resource[]): ResourceFinding[] {
+/** `extraNamespaces`: the names example.yaml declares under `namespaces`, which objects may name in metadata.namespace. */
+export function exampleResourceChecks(resources: Resource[], extraNamespaces: ReadonlySet<string> = new Set()): ResourceFinding[] {
   const out: ResourceFinding[] = [];
   for (const res of resources) {
     const ns = get(res.obj, 'metadata', 'namespace');
-    if (ns !== undefined && ns !== null) {
+    if (ns !== undefined && ns !== null && !(typeof ns === 'string' && extraNamespaces.has(ns))) {
+      const declared = [...extraNamespaces];
       out.push({
         res,
         finding: {
           rule: 'metadata-namespace',
-          message: `metadata.namespace is set (${JSON.stringify(ns)}); examples are applied into a namespace named after the example`,
-          hint: 'remove metadata.namespace; use $NAMESPACE in check URLs',
+          message: `metadata.namespace is set (${JSON.stringify(ns)}); examples are applied into a namespace named after the example${declared.length ? ` or one that example.yaml declares (${declared.join(', ')})` : ''}`,
+          hint: 'remove metadata.namespace (use $NAMESPACE in check URLs), or declare the namespace under namespaces: in example.yaml',
           path: ['metadata', 'namespace'],
         },
       });

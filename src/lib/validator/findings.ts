@@ -4,8 +4,7 @@
  * (validate.ts) turns findings into located Problems.
  */
 import type { Severity } from '../problems.ts';
-
-export type PathSeg = string | number;
+import type { PathSeg } from '../yaml/plain.ts';
 
 export interface Finding {
   rule: string;
@@ -26,17 +25,6 @@ export interface Finding {
    * be alternatives applied one at a time.
    */
   closedWorld?: true;
-}
-
-/** `spec.template.spec.containers[0].name` */
-export function formatPath(path: readonly PathSeg[]): string {
-  let s = '';
-  for (const p of path) {
-    if (typeof p === 'number') s += `[${p}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(p)) s += s ? `.${p}` : p;
-    else s += `[${JSON.stringify(p)}]`;
-  }
-  return s;
 }
 
 /** A short description of a value for messages: `string "2"`, `integer 8080`, `object`. */

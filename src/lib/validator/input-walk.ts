@@ -13,14 +13,9 @@
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SPEC_FILE } from '../examples/spec-file.ts';
+import { UsageError } from '../usage-error.ts';
 import type { ValidationUnit } from './validate.ts';
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 export function displayPath(p: string, cwd = process.cwd()): string {
   const rel = path.relative(cwd, p);

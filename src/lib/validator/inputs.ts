@@ -5,26 +5,38 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadExample, SPEC_FILE } from '../examples/load.ts';
+import { type LoadedExample, loadExample, SPEC_FILE } from '../examples/load.ts';
+import { reachabilityProblems } from '../netpol/example.ts';
 import { ProblemError } from '../problems.ts';
 import { displayPath, isExampleRef, walkInputs } from './input-walk.ts';
 import type { ValidationUnit } from './validate.ts';
 
-export { displayPath, UsageError } from './input-walk.ts';
+/**
+ * A loaded example as a unit: the manifests as the loader read them, in
+ * apply order; example.yaml is read again only if a check's problem has to
+ * be located in it.
+ */
+export function exampleUnit(ex: LoadedExample): ValidationUnit {
+  const specPath = path.join(ex.dir, SPEC_FILE);
+  return {
+    name: ex.id,
+    files: ex.files.map((f) => ({ file: f.displayPath, text: f.text })),
+    example: { id: ex.id, spec: ex.spec, specFile: displayPath(specPath), specText: () => readFileSync(specPath, 'utf8') },
+    // reachability-predict: the evaluator's problems with a declared matrix (none without one).
+    problems: reachabilityProblems(ex),
+  };
+}
 
-/** The example in `dir` (which holds example.yaml), as a unit. */
-export function exampleUnit(dir: string): ValidationUnit {
+/**
+ * The example in `dir` (a folder holding example.yaml, found by the walk) as
+ * a unit, or a unit holding the loader's problems when it does not load.
+ */
+export function exampleDirUnit(dir: string): ValidationUnit {
   const abs = path.resolve(dir);
-  const root = path.dirname(path.dirname(abs));
+  // The loader names an example by its root and `<topic>/<slug>`: the folder's parent's parent, and the last two steps.
   const id = `${path.basename(path.dirname(abs))}/${path.basename(abs)}`;
   try {
-    const ex = loadExample(root, id);
-    const specPath = path.join(ex.dir, SPEC_FILE);
-    return {
-      name: id,
-      files: ex.files.map((f) => ({ file: f.displayPath, text: f.text })),
-      example: { id, spec: ex.spec, specFile: displayPath(specPath), specText: readFileSync(specPath, 'utf8') },
-    };
+    return exampleUnit(loadExample(path.dirname(path.dirname(abs)), id));
   } catch (e) {
     if (e instanceof ProblemError) return { name: id, files: [], problems: e.problems };
     throw e;
@@ -36,5 +48,5 @@ export function exampleUnit(dir: string): ValidationUnit {
  * path that does not exist or cannot be read. `readStdin` is called for `-`.
  */
 export function collectUnits(paths: string[], readStdin: () => string): ValidationUnit[] {
-  return walkInputs(paths, readStdin).map((u) => (isExampleRef(u) ? exampleUnit(u.exampleDir) : u));
+  return walkInputs(paths, readStdin).map((u) => (isExampleRef(u) ? exampleDirUnit(u.exampleDir) : u));
 }

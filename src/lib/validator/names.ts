@@ -8,7 +8,7 @@
  * that definition, so they run wherever the type appears (a Deployment's pod
  * template, a CronJob's, a Pod's).
  */
-import type { PathSeg } from './findings.ts';
+import { isObj, type PathSeg } from '../yaml/plain.ts';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -96,9 +96,6 @@ export interface HookReport {
 
 export type DefinitionCheck = (v: Record<string, unknown>, report: HookReport) => void;
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function checkLabels(labels: unknown, base: PathSeg[], report: HookReport): void {
   if (!isObj(labels)) return;

@@ -11,8 +11,8 @@
  *   needs `podSecurityReason`; then only that level is checked.
  * - other files have no declared level: "restricted" violations are warnings.
  */
-import type { PathSeg } from './findings.ts';
-import { containersOf, get, isObj, type PodTemplate } from './pods.ts';
+import { get, isObj, type PathSeg } from '../yaml/plain.ts';
+import { containersOf, type PodTemplate } from './pods.ts';
 
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 

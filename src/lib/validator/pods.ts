@@ -2,24 +2,8 @@
  * Where the pods are: the pod template of every workload kind, its labels
  * and containers, with paths for locating problems.
  */
-import type { PathSeg } from './findings.ts';
-import type { Resource } from './manifest-source.ts';
-
-export type Obj = Record<string, unknown>;
-
-export function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function get(o: unknown, ...path: PathSeg[]): unknown {
-  let v: unknown = o;
-  for (const p of path) {
-    if (typeof p === 'number') v = Array.isArray(v) ? v[p] : undefined;
-    else v = isObj(v) ? v[p] : undefined;
-    if (v === undefined) return undefined;
-  }
-  return v;
-}
+import type { Resource } from '../yaml/manifest-source.ts';
+import { get, isObj, type Obj, type PathSeg } from '../yaml/plain.ts';
 
 export interface PodTemplate {
   res: Resource;
@@ -42,7 +26,7 @@ export interface ContainerRef {
   list: 'containers' | 'initContainers' | 'ephemeralContainers';
 }
 
-const TEMPLATE_PATHS: Record<string, PathSeg[]> = {
+export const TEMPLATE_PATHS: Record<string, PathSeg[]> = {
   'v1/Pod': [],
   'v1/PodTemplate': ['template'],
   'v1/ReplicationController': ['spec', 'template'],

@@ -41,6 +41,7 @@ export const RULES: readonly Rule[] = [
   r('removed-api', 'api', 'error', false, 'The apiVersion was removed from Kubernetes (or is not served); the message names the replacement.'),
   r('deprecated-api', 'api', 'warning', true, 'The apiVersion is deprecated in the pinned release; the message names the replacement.'),
   r('alpha-api', 'api', 'warning', true, 'The apiVersion is an alpha API, off unless the cluster enables it.'),
+  r('gateway-experimental-channel', 'api', 'warning', true, 'A Gateway API object is valid only with the experimental channel\'s CRDs (a kind such as TCPRoute, or a field such as a Gateway\'s spec.tls); a cluster with the standard CRDs rejects it.'),
   // names and values the API server checks beyond OpenAPI
   r('metadata-name', 'names', 'error', false, 'metadata.name is missing or not a valid name for the kind (DNS-1123 subdomain or label, DNS-1035 label for Services).'),
   r('label-syntax', 'names', 'error', false, 'A label key or value (in metadata.labels or a selector) breaks the label syntax.'),
@@ -49,7 +50,7 @@ export const RULES: readonly Rule[] = [
   r('port-name', 'names', 'error', false, 'A port name is not an IANA service name (at most 15 characters, lowercase letters, digits and dashes, one letter at least).'),
   r('dns-label', 'names', 'error', false, 'A container, volume or Service port name is not a DNS-1123 label.'),
   r('selector-syntax', 'names', 'error', false, 'A label selector expression is malformed (operator and values do not fit).'),
-  r('metadata-namespace', 'example', 'error', true, 'An example manifest sets metadata.namespace; examples are applied into a namespace of the runner\'s choosing.'),
+  r('metadata-namespace', 'example', 'error', true, 'An example manifest sets metadata.namespace other than an extra namespace example.yaml declares; examples are applied into a namespace of the runner\'s choosing.'),
   // cross-resource
   r('duplicate-resource', 'cross-resource', 'error', false, 'Two resources of the same kind share a name in one unit.'),
   r('service-selector-matches', 'cross-resource', 'error', true, 'A Service selector matches no pod template of the unit.'),
@@ -63,6 +64,7 @@ export const RULES: readonly Rule[] = [
   r('gateway-class-resolves', 'cross-resource', 'error', true, 'A Gateway gatewayClassName is neither a GatewayClass of the unit nor one the cluster provides.'),
   r('networkpolicy-selects-pods', 'cross-resource', 'error', true, 'A NetworkPolicy podSelector selects no pod of the unit.'),
   r('example-check-target', 'example', 'error', false, 'An example check runs `from` a pod or workload the example does not define.'),
+  r('reachability-predict', 'example', 'error', false, 'An example\'s reachability matrix cannot be predicted from its manifests (an ipBlock that splits an address class, an unknown pod), or a mutation with breaks: [] flips no predicted cell.'),
   r('example-image', 'example', 'error', true, 'An example container uses an image other than the pinned agnhost image (the offline cluster has no other).'),
   // pod security
   r('pod-security-restricted', 'pod-security', 'error', true, 'A pod does not meet the Pod Security "restricted" profile (error in examples, warning elsewhere).'),

@@ -4,6 +4,7 @@
  * definitions (go-enums.ts) and the Gateway API CRDs. Pure: the caller reads
  * the files (schema-cache.ts).
  */
+import { isObj } from '../yaml/plain.ts';
 import type { GoEnum } from './go-enums.ts';
 import { kindKey, type KindInfo, type SchemaBundle, type SchemaNode, type SchemaType } from './schema-model.ts';
 import { GATEWAY_API_VERSION, KUBERNETES_VERSION, SCHEMA_FORMAT } from './versions.ts';
@@ -17,9 +18,6 @@ const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 
 const TYPES = new Set<SchemaType>(['object', 'array', 'string', 'integer', 'number', 'boolean']);
 
-function isObj(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function refName(ref: string): string {
   return ref.startsWith(REF_PREFIX) ? ref.slice(REF_PREFIX.length) : ref;
@@ -127,13 +125,48 @@ export interface BuildInput {
   enums: Map<string, GoEnum[]>;
   /** Parsed CustomResourceDefinition objects (Gateway API standard channel). */
   crds: Json[];
+  /** The same for the experimental channel (`config/crd/experimental`). */
+  experimentalCrds: Json[];
 }
 
 export interface BuildStats {
   definitions: number;
   kinds: number;
   enums: number;
+  /** Gateway API kind versions: standard ones, plus experimental ones that add a kind, a version or fields. */
   crdVersions: number;
+}
+
+/** Converts the versions of some CRDs into definitions named `<prefix>:<apiVersion>/<kind>` (added to `defs`) and their kinds. */
+function crdKinds(crds: Json[], prefix: string, defs: Record<string, SchemaNode>): Record<string, KindInfo> {
+  const kinds: Record<string, KindInfo> = {};
+  for (const crd of crds) {
+    const spec = isObj(crd.spec) ? crd.spec : undefined;
+    if (!spec || !isObj(spec.names) || !Array.isArray(spec.versions)) continue;
+    const group = String(spec.group);
+    const kind = String(spec.names.kind);
+    for (const v of spec.versions as Json[]) {
+      const schema = isObj(v.schema) ? v.schema.openAPIV3Schema : undefined;
+      const root = convertSchema(schema, { openObjects: false, zeroDefaults: true });
+      root.props = { ...(root.props ?? {}) };
+      root.props.apiVersion = { type: 'string' };
+      root.props.kind = { type: 'string' };
+      root.props.metadata = { ref: OBJECT_META };
+      const apiVersion = `${group}/${v.name}`;
+      const def = `${prefix}:${apiVersion}/${kind}`;
+      defs[def] = root;
+      kinds[kindKey(apiVersion, kind)] = {
+        def,
+        source: 'gateway-api',
+        namespaced: spec.scope === 'Namespaced',
+        served: v.served === true,
+        ...(v.deprecated === true
+          ? { deprecated: typeof v.deprecationWarning === 'string' ? v.deprecationWarning : `${apiVersion} ${kind} is deprecated` }
+          : {}),
+      };
+    }
+  }
+  return kinds;
 }
 
 export function buildSchemaBundle(input: BuildInput): { bundle: SchemaBundle; stats: BuildStats } {
@@ -177,39 +210,23 @@ export function buildSchemaBundle(input: BuildInput): { bundle: SchemaBundle; st
       };
     }
   }
-  let crdVersions = 0;
-  for (const crd of input.crds) {
-    const spec = isObj(crd.spec) ? crd.spec : undefined;
-    if (!spec || !isObj(spec.names) || !Array.isArray(spec.versions)) continue;
-    const group = String(spec.group);
-    const kind = String(spec.names.kind);
-    for (const v of spec.versions as Json[]) {
-      const schema = isObj(v.schema) ? v.schema.openAPIV3Schema : undefined;
-      const root = convertSchema(schema, { openObjects: false, zeroDefaults: true });
-      root.props = { ...(root.props ?? {}) };
-      root.props.apiVersion = { type: 'string' };
-      root.props.kind = { type: 'string' };
-      root.props.metadata = { ref: OBJECT_META };
-      const apiVersion = `${group}/${v.name}`;
-      const def = `crd:${apiVersion}/${kind}`;
-      defs[def] = root;
-      kinds[kindKey(apiVersion, kind)] = {
-        def,
-        source: 'gateway-api',
-        namespaced: spec.scope === 'Namespaced',
-        served: v.served === true,
-        ...(v.deprecated === true
-          ? { deprecated: typeof v.deprecationWarning === 'string' ? v.deprecationWarning : `${apiVersion} ${kind} is deprecated` }
-          : {}),
-      };
-      crdVersions++;
-    }
+  const standard = crdKinds(input.crds, 'crd', defs);
+  const experimental = crdKinds(input.experimentalCrds, 'crd-x', defs);
+  Object.assign(kinds, standard);
+  for (const [key, x] of Object.entries(experimental)) {
+    const std = standard[key];
+    if (!std || (!std.served && x.served)) kinds[key] = { ...x, channel: 'experimental' };
+    else if (JSON.stringify(defs[std.def]) !== JSON.stringify(defs[x.def])) std.experimentalDef = x.def;
   }
+  // An experimental definition no kind refers to (the same schema as the standard one) is not kept.
+  const used = new Set(Object.values(kinds).flatMap((k) => [k.def, k.experimentalDef]));
+  for (const name of Object.keys(defs)) if (name.startsWith('crd-x:') && !used.has(name)) delete defs[name];
+  const crdVersions = Object.keys(standard).length + Object.values(kinds).filter((k) => k.channel || k.experimentalDef).length;
   const bundle: SchemaBundle = {
     format: SCHEMA_FORMAT,
     kubernetes: KUBERNETES_VERSION,
     gatewayApi: GATEWAY_API_VERSION,
-    defs,
+    defs: Object.fromEntries(Object.entries(defs).map(([name, node]) => [name, JSON.stringify(node)])),
     kinds,
   };
   return { bundle, stats: { definitions: Object.keys(defs).length, kinds: Object.keys(kinds).length, enums, crdVersions } };

@@ -5,12 +5,10 @@
  * pinned versions. Written atomically (temp file + rename), so parallel test
  * workers never read a half-written file.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { yamlPackage } from '../yaml-positions.ts';
+import { yamlPackage } from '../yaml/positions.ts';
 import { parseGoEnums } from './go-enums.ts';
 import { buildSchemaBundle, type BuildStats } from './schema-build.ts';
 import type { SchemaBundle } from './schema-model.ts';
@@ -41,9 +39,12 @@ function escapeModulePath(p: string): string {
 }
 
 function go(args: string[]): string {
+  // Loaded here, not imported: only fetching the sources runs Go, and child_process (with net, dgram, ...) costs every short run start-up time.
+  const { execFileSync } = process.getBuiltinModule('node:child_process');
+  const { tmpdir } = process.getBuiltinModule('node:os');
   try {
     return execFileSync('go', args, {
-      cwd: os.tmpdir(),
+      cwd: tmpdir(),
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, GO111MODULE: 'on', GOFLAGS: '-mod=mod' },
@@ -79,6 +80,18 @@ export function goModuleDir(module: string, version: string, log: (line: string)
   return info.Dir;
 }
 
+/** The CustomResourceDefinitions of the YAML files of one folder (a Gateway API channel). */
+function readCrds(dir: string): Record<string, unknown>[] {
+  const crds: Record<string, unknown>[] = [];
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml')).sort()) {
+    for (const d of yamlPackage().parseAllDocuments(readFileSync(path.join(dir, f), 'utf8'))) {
+      const v = d.toJS() as Record<string, unknown> | null;
+      if (v && v.kind === 'CustomResourceDefinition') crds.push(v);
+    }
+  }
+  return crds;
+}
+
 /** Reads the pinned sources and builds the bundle (no caching). */
 export function buildFromSources(log: (line: string) => void): { bundle: SchemaBundle; stats: BuildStats } {
   const k8s = goModuleDir(KUBERNETES_MODULE, KUBERNETES_VERSION, log);
@@ -89,15 +102,9 @@ export function buildFromSources(log: (line: string) => void): { bundle: SchemaB
     .map((f) => JSON.parse(readFileSync(path.join(specDir, f), 'utf8')) as Record<string, unknown>);
   const enums = parseGoEnums(readFileSync(path.join(k8s, 'pkg', 'generated', 'openapi', 'zz_generated.openapi.go'), 'utf8'));
   const gw = goModuleDir(GATEWAY_API_MODULE, GATEWAY_API_VERSION, log);
-  const crdDir = path.join(gw, 'config', 'crd', 'standard');
-  const crds: Record<string, unknown>[] = [];
-  for (const f of readdirSync(crdDir).filter((x) => x.endsWith('.yaml')).sort()) {
-    for (const d of yamlPackage().parseAllDocuments(readFileSync(path.join(crdDir, f), 'utf8'))) {
-      const v = d.toJS() as Record<string, unknown> | null;
-      if (v && v.kind === 'CustomResourceDefinition') crds.push(v);
-    }
-  }
-  return buildSchemaBundle({ openapi, enums, crds });
+  const crds = readCrds(path.join(gw, 'config', 'crd', 'standard'));
+  const experimentalCrds = readCrds(path.join(gw, 'config', 'crd', 'experimental'));
+  return buildSchemaBundle({ openapi, enums, crds, experimentalCrds });
 }
 
 /** Writes `text` to `file` atomically: a temp file in the same folder, then rename. */

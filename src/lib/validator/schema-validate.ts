@@ -9,9 +9,10 @@
  * accepted anywhere (the API server treats it as unset) but does not satisfy
  * `required`. CEL rules (x-kubernetes-validations) are not evaluated.
  */
-import { closest, describeValue, formatPath, type Finding, type PathSeg } from './findings.ts';
+import { closest, describeValue, type Finding } from './findings.ts';
+import { formatPath, type PathSeg } from '../yaml/plain.ts';
 import { DEFINITION_CHECKS, type DefinitionCheck } from './names.ts';
-import type { KindInfo, SchemaBundle, SchemaNode } from './schema-model.ts';
+import { type KindInfo, type SchemaBundle, type SchemaNode, schemaNode } from './schema-model.ts';
 
 export class Ctx {
   path: PathSeg[] = [];
@@ -77,12 +78,10 @@ function typeName(t: string): string {
 }
 
 export class SchemaValidator {
-  private readonly defs: SchemaBundle['defs'];
   private readonly compiledDefs = new Map<string, V>();
   private readonly kinds: SchemaBundle['kinds'];
 
   constructor(readonly bundle: SchemaBundle) {
-    this.defs = bundle.defs;
     this.kinds = bundle.kinds;
   }
 
@@ -92,8 +91,13 @@ export class SchemaValidator {
 
   /** Validates a whole resource against its kind's schema; findings have paths from the resource root. */
   validate(info: KindInfo, obj: unknown): Finding[] {
+    return this.validateDef(info.def, obj);
+  }
+
+  /** Validates a whole resource against one definition (e.g. a kind's experimental-channel schema). */
+  validateDef(def: string, obj: unknown): Finding[] {
     const c = new Ctx();
-    this.def(info.def)(obj, c);
+    this.def(def)(obj, c);
     return c.findings;
   }
 
@@ -101,7 +105,7 @@ export class SchemaValidator {
   def(name: string): V {
     let v = this.compiledDefs.get(name);
     if (v) return v;
-    const node = this.defs[name];
+    const node = schemaNode(this.bundle, name);
     if (!node) {
       v = () => {};
       this.compiledDefs.set(name, v);

@@ -9,8 +9,8 @@
  * or an unknown rule is itself a problem, and silences nothing.
  */
 import type { Finding } from './findings.ts';
-import type { Resource } from './manifest-source.ts';
-import { get, isObj } from './pods.ts';
+import type { Resource } from '../yaml/manifest-source.ts';
+import { get, isObj } from '../yaml/plain.ts';
 import { RULES, RULES_BY_ID, SILENCE_PREFIX } from './rules.ts';
 
 export interface Silences {

@@ -11,13 +11,14 @@ import type { Problem, Severity } from '../problems.ts';
 import { crossResourceChecks, NO_ENVIRONMENT, type UnitEnvironment } from './cross-resource.ts';
 import { describeApiChange, findApiChange } from './deprecated-apis.ts';
 import { exampleCheckTargets, exampleResourceChecks } from './example-rules.ts';
-import { formatPath, type Finding } from './findings.ts';
-import { extractResources, ManifestSource, type Resource } from './manifest-source.ts';
+import type { Finding } from './findings.ts';
+import { extractResources, ManifestSource, type Resource } from '../yaml/manifest-source.ts';
+import { formatPath, get, isObj, type PathSeg } from '../yaml/plain.ts';
 import { metadataNameRule } from './names.ts';
 import { podSecurityViolations, type PodSecurityLevel } from './pod-security.ts';
-import { get, isObj, podTemplateOf } from './pods.ts';
+import { podTemplateOf } from './pods.ts';
 import { rule } from './rules.ts';
-import type { SchemaBundle } from './schema-model.ts';
+import type { KindInfo, SchemaBundle } from './schema-model.ts';
 import { SchemaValidator } from './schema-validate.ts';
 import { silencesOf } from './silence.ts';
 import { GATEWAY_API_VERSION, KUBERNETES_VERSION } from './versions.ts';
@@ -32,9 +33,10 @@ export interface UnitFile {
 export interface ExampleContext {
   id: string;
   spec: ExampleSpec;
-  /** Display path of example.yaml and its text, to locate problems in checks. */
+  /** Display path of example.yaml, to locate problems in checks. */
   specFile: string;
-  specText: string;
+  /** Reads example.yaml's text: only when a problem in a check has to be located. */
+  specText: () => string;
 }
 
 export interface ValidationUnit {
@@ -71,7 +73,19 @@ export interface ValidatorOptions {
    * examples (`--closed-world`).
    */
   closedWorld?: boolean;
+  /**
+   * The Gateway API channel whose CRDs the target cluster has (default
+   * `standard`). Under `standard`, an object valid only with the
+   * experimental CRDs gets a `gateway-experimental-channel` warning instead
+   * of schema errors; under `experimental` it is silently valid
+   * (`--gateway-channel experimental`).
+   */
+  gatewayChannel?: GatewayChannel;
 }
+
+/** The Gateway API release channels whose CRDs the validator knows. */
+export const GATEWAY_CHANNELS = ['standard', 'experimental'] as const;
+export type GatewayChannel = (typeof GATEWAY_CHANNELS)[number];
 
 /** The hint that says why a closed-world finding is only a warning here. */
 const OPEN_WORLD_HINT = 'only a warning: outside an example these files need not be all that is applied, nor applied together (--closed-world makes this an error)';
@@ -121,9 +135,10 @@ export class ManifestValidator {
     located.push(...crossResourceChecks(valid, env));
     located.push(...this.podSecurity(valid, unit.example?.spec));
     if (unit.example) {
-      located.push(...exampleResourceChecks(valid));
-      const specSource = new ManifestSource(unit.example.specFile, unit.example.specText);
+      located.push(...exampleResourceChecks(valid, new Set((unit.example.spec.namespaces ?? []).map((n) => n.name))));
+      let specSource: ManifestSource | undefined;
       for (const { path, finding } of exampleCheckTargets(unit.example.spec, valid)) {
+        specSource ??= new ManifestSource(unit.example.specFile, unit.example.specText());
         const r = rule(finding.rule);
         problems.push({ file: unit.example.specFile, ...specSource.locate(0, path), rule: finding.rule, severity: finding.severity ?? r.severity, message: finding.message, ...(finding.hint ? { hint: finding.hint } : {}) });
       }
@@ -208,8 +223,45 @@ export class ManifestValidator {
         if (why) out.push({ rule: 'metadata-name', message: `${kind} name "${name}" ${why}`, hint: `a ${kind} name must be a ${nameRule.what}`, path: ['metadata', 'name'] });
       }
     }
-    out.push(...this.schema.validate(info, res.obj));
+    out.push(...this.schemaFindings(info, res));
     return out;
+  }
+
+  /**
+   * Schema findings under the Gateway API channel in use. Under the standard
+   * channel, findings that only the standard CRDs give (an experimental kind,
+   * version or field) become one `gateway-experimental-channel` warning.
+   */
+  private schemaFindings(info: KindInfo, res: Resource): Finding[] {
+    const experimental = this.options.gatewayChannel === 'experimental';
+    const channelWarning = (what: string, path: PathSeg[]): Finding => ({
+      rule: 'gateway-experimental-channel',
+      message: `${what} in the experimental channel of Gateway API ${GATEWAY_API_VERSION}; a cluster with the standard CRDs rejects it`,
+      hint: 'install the experimental-channel CRDs on the cluster (then say so: --gateway-channel experimental), or use only standard-channel kinds and fields',
+      path,
+    });
+    if (info.channel === 'experimental') {
+      const findings = this.schema.validate(info, res.obj);
+      return experimental ? findings : [channelWarning(`${res.apiVersion} ${res.kind} is only`, ['apiVersion']), ...findings];
+    }
+    if (!info.experimentalDef) return this.schema.validate(info, res.obj);
+    if (experimental) return this.schema.validateDef(info.experimentalDef, res.obj);
+    // Standard first: validation sets schema defaults, and an experimental-only default must not become an unknown field.
+    const standard = this.schema.validate(info, res.obj);
+    if (standard.length === 0) return standard;
+    const wider = this.schema.validateDef(info.experimentalDef, res.obj);
+    const key = (f: Finding) => `${f.rule}\0${formatPath(f.path)}`;
+    const widerKeys = new Set(wider.map(key));
+    const onlyStandard = standard.filter((f) => !widerKeys.has(key(f)));
+    if (onlyStandard.length === 0) return standard;
+    // What the experimental schema says inside the experimental-only fields (a typo there) still counts; its other findings do not concern a standard cluster.
+    const standardKeys = new Set(standard.map(key));
+    const under = (f: Finding) => onlyStandard.some((o) => o.path.length <= f.path.length && o.path.every((seg, i) => seg === f.path[i]));
+    const first = onlyStandard[0]!;
+    const more = onlyStandard.length > 1 ? ` (and ${onlyStandard.length - 1} more field${onlyStandard.length > 2 ? 's' : ''})` : '';
+    const warning = channelWarning(`${res.kind} ${formatPath(first.path)}${more} is only`, first.path);
+    if (first.at) warning.at = first.at;
+    return [warning, ...wider.filter((f) => standardKeys.has(key(f)) || under(f))];
   }
 
   private podSecurity(resources: Resource[], spec: ExampleSpec | undefined): Array<{ res: Resource; finding: Finding }> {
@@ -252,4 +304,3 @@ export function sortProblems(problems: Problem[], fileOrder: string[] = []): Pro
   });
 }
 
-export { formatPath };

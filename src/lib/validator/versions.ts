@@ -15,17 +15,14 @@ export const KUBERNETES_VERSION = PINS.K8S_VERSION;
 /** Go module holding that release's OpenAPI v3 documents (`api/openapi-spec/v3/*.json`). */
 export const KUBERNETES_MODULE = 'k8s.io/kubernetes';
 
-/** Gateway API release whose standard-channel CRDs validate Gateway API kinds. */
+/** Gateway API release whose CRDs (standard channel, and experimental on request) validate Gateway API kinds. */
 export const GATEWAY_API_VERSION = PINS.GATEWAY_API_VERSION;
 
-/** Go module holding the Gateway API CRDs (`config/crd/standard/*.yaml`). */
+/** Go module holding the Gateway API CRDs (`config/crd/standard/*.yaml`, `config/crd/experimental/*.yaml`). */
 export const GATEWAY_API_MODULE = 'sigs.k8s.io/gateway-api';
 
-/** kubeconform release the benchmark builds and compares against. */
-export const KUBECONFORM_VERSION = 'v0.8.0';
-
 /** Version of the compact schema format; bump when schema-build.ts changes its output. */
-export const SCHEMA_FORMAT = 5;
+export const SCHEMA_FORMAT = 7;
 
 /** File name of the generated compact schema, keyed by everything it depends on. */
 export function schemaCacheName(): string {
