@@ -168,7 +168,7 @@ describe('checkSite over a folder', () => {
     expect(articles).toHaveLength(3);
     expect(problems.map(formatProblem).map((s) => s.split('\n')[0])).toEqual([
       `${path.join(dir, 'guides', 'b.md')}:2:1  error  frontmatter  title is required`,
-      `${path.relative(process.cwd(), path.join(examples, 'demo', 'two-docs', 'example.yaml'))}:1:1  error  example-unused  example demo/two-docs is not embedded by any article`,
+      `${path.relative(process.cwd(), path.join(examples, 'demo', 'two-docs', 'example.yaml'))}:1:1  warning  example-unused  example demo/two-docs is not embedded by any article`,
     ]);
   });
 

@@ -11,8 +11,9 @@
  * - no e-mail address or phone number in an article or an example file;
  * - every kubectl command in an article's shell blocks is one an example
  *   renders (its checks or its apply commands), so CI ran it;
- * - every example is embedded by at least one article (an example no
- *   article explains is a page a reader never reaches from the guides);
+ * - every example is embedded by at least one article (a warning: the
+ *   example still has its own page; test/content fails on it for the
+ *   repository's own examples, while fixture trees may leave some out);
  * - examples/topics.json matches its schema.
  *
  * Links are not checked here: the built-site check (scripts/check-links.ts)
@@ -230,7 +231,7 @@ export function checkSite(input: GuardInput): { problems: Problem[]; articles: S
     for (const f of filesUnder(path.join(input.examplesDir, id))) problems.push(...checkPersonalData(show(f), readFileSync(f, 'utf8')));
   }
   for (const id of unusedExamples(examples.ids, articles.flatMap((a) => a.tags.map((t) => t.path)))) {
-    problems.push({ file: show(path.join(input.examplesDir, id, 'example.yaml')), line: 1, column: 1, rule: 'example-unused', severity: 'error', message: `example ${id} is not embedded by any article`, hint: `add <Example path="${id}" /> to the article that explains it` });
+    problems.push({ file: show(path.join(input.examplesDir, id, 'example.yaml')), line: 1, column: 1, rule: 'example-unused', severity: 'warning', message: `example ${id} is not embedded by any article`, hint: `add <Example path="${id}" /> to the article that explains it` });
   }
   return { problems, articles };
 }
