@@ -23,7 +23,8 @@
  */
 import { ALL_IPV4, coverage, parseCidr, subtract, type AddressSet } from './cidr.ts';
 import type { IpBlockInfo, PeerInfo, PodInfo, PolicyInfo, RuleInfo, RulePort, World } from './model.ts';
-import { describeSelector, selectorMatches } from './selector.ts';
+import { selectorMatches } from '../yaml/kube.ts';
+import { describeSelector } from './selector.ts';
 import type { AddressPlan, Protocol, Verdict } from './types.ts';
 
 /** The two address classes a probed pod can have. */

@@ -4,7 +4,7 @@
  * with zod, each problem located in its file.
  */
 import { z } from 'zod';
-import { apiGroup, TEMPLATE_PATHS } from '../validator/pods.ts';
+import { apiGroup, TEMPLATE_PATHS } from '../yaml/kube.ts';
 import { normalise, parseCidr, subtract, type AddressSet, type Interval } from './cidr.ts';
 import { labelSelector, type LabelSelector } from './selector.ts';
 import type { DocPath, NetpolProblem, Protocol, SourceDocument } from './types.ts';

@@ -1,7 +1,7 @@
 /**
- * Label selectors (metav1.LabelSelector) as NetworkPolicy uses them: an
- * empty selector matches everything; matchLabels and matchExpressions are
- * ANDed.
+ * Label selectors (metav1.LabelSelector) as NetworkPolicy uses them: the zod
+ * schema of a selector and how the evaluator describes one. Matching is
+ * selectorMatches in src/lib/yaml/kube.ts, shared with the validator.
  */
 import { z } from 'zod';
 
@@ -27,18 +27,6 @@ export const labelSelector = z.object({
   matchExpressions: z.array(labelSelectorRequirement).nullish(),
 });
 export type LabelSelector = z.infer<typeof labelSelector>;
-
-/** True when the selector matches the labels. */
-export function selectorMatches(sel: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const r of sel.matchExpressions ?? []) {
-    const has = Object.hasOwn(labels, r.key);
-    const inValues = has && (r.values ?? []).includes(labels[r.key]!);
-    const ok = r.operator === 'In' ? inValues : r.operator === 'NotIn' ? !inValues : r.operator === 'Exists' ? has : !has;
-    if (!ok) return false;
-  }
-  return true;
-}
 
 /** True for `{}`: the selector matches everything. */
 export function isEmptySelector(sel: LabelSelector): boolean {

@@ -14,7 +14,8 @@
 import type { Resource } from '../yaml/manifest-source.ts';
 import { get, isObj, type Obj, type PathSeg } from '../yaml/plain.ts';
 import type { Finding } from './findings.ts';
-import { apiGroup, containersOf, formatLabels, mapSelectorMatches, namespaceOf, podTemplateOf, portNames, selectorMatches, type PodTemplate } from './pods.ts';
+import { apiGroup, selectorMatches } from '../yaml/kube.ts';
+import { containersOf, formatLabels, mapSelectorMatches, namespaceOf, podTemplateOf, portNames, type PodTemplate } from './pods.ts';
 
 export interface UnitEnvironment {
   /** IngressClass names the cluster provides (examples/README.md: `traefik` with `requires: [ingress]`). */

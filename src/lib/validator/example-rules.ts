@@ -7,7 +7,8 @@ import type { ExampleSpec } from '../examples/spec.ts';
 import type { Finding } from './findings.ts';
 import { get, isObj, type PathSeg } from '../yaml/plain.ts';
 import type { Resource } from '../yaml/manifest-source.ts';
-import { apiGroup, containersOf, mapSelectorMatches, podTemplateOf, type PodTemplate } from './pods.ts';
+import { apiGroup } from '../yaml/kube.ts';
+import { containersOf, mapSelectorMatches, podTemplateOf, type PodTemplate } from './pods.ts';
 import { AGNHOST_IMAGE, AGNHOST_REPOSITORY as AGNHOST_REPO, PINS, PINS_PATH } from '../pins.ts';
 
 export interface ResourceFinding {

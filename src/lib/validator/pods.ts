@@ -3,6 +3,7 @@
  * and containers, with paths for locating problems.
  */
 import type { Resource } from '../yaml/manifest-source.ts';
+import { apiGroup, TEMPLATE_PATHS } from '../yaml/kube.ts';
 import { get, isObj, type Obj, type PathSeg } from '../yaml/plain.ts';
 
 export interface PodTemplate {
@@ -24,24 +25,6 @@ export interface ContainerRef {
   path: PathSeg[];
   name: string;
   list: 'containers' | 'initContainers' | 'ephemeralContainers';
-}
-
-export const TEMPLATE_PATHS: Record<string, PathSeg[]> = {
-  'v1/Pod': [],
-  'v1/PodTemplate': ['template'],
-  'v1/ReplicationController': ['spec', 'template'],
-  'apps/Deployment': ['spec', 'template'],
-  'apps/ReplicaSet': ['spec', 'template'],
-  'apps/StatefulSet': ['spec', 'template'],
-  'apps/DaemonSet': ['spec', 'template'],
-  'batch/Job': ['spec', 'template'],
-  'batch/CronJob': ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
-/** `apps/v1` -> `apps`, `v1` -> `v1` (core). */
-export function apiGroup(apiVersion: string): string {
-  const i = apiVersion.indexOf('/');
-  return i < 0 ? 'v1' : apiVersion.slice(0, i);
 }
 
 export function namespaceOf(res: Resource): string {
@@ -79,37 +62,6 @@ export function portNames(c: Obj): Set<string> {
   const out = new Set<string>();
   if (Array.isArray(c.ports)) for (const p of c.ports) if (isObj(p) && typeof p.name === 'string') out.add(p.name);
   return out;
-}
-
-/** Does a LabelSelector (matchLabels + matchExpressions) select these labels? An empty selector selects everything. */
-export function selectorMatches(sel: Obj, labels: Record<string, string>): boolean {
-  if (isObj(sel.matchLabels)) {
-    for (const [k, v] of Object.entries(sel.matchLabels)) if (labels[k] !== v) return false;
-  }
-  if (Array.isArray(sel.matchExpressions)) {
-    for (const e of sel.matchExpressions) {
-      if (!isObj(e) || typeof e.key !== 'string') return false;
-      const has = Object.hasOwn(labels, e.key);
-      const values = Array.isArray(e.values) ? e.values : [];
-      switch (e.operator) {
-        case 'In':
-          if (!has || !values.includes(labels[e.key])) return false;
-          break;
-        case 'NotIn':
-          if (has && values.includes(labels[e.key])) return false;
-          break;
-        case 'Exists':
-          if (!has) return false;
-          break;
-        case 'DoesNotExist':
-          if (has) return false;
-          break;
-        default:
-          return false;
-      }
-    }
-  }
-  return true;
 }
 
 /** A Service-style selector (plain map): every pair must be present. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { coverage, parseCidr, subtract } from '../../../src/lib/netpol/cidr.ts';
-import { selectorMatches } from '../../../src/lib/netpol/selector.ts';
+import { selectorMatches } from '../../../src/lib/yaml/kube.ts';
 import { allowed, cells, pod, policy, predict, type World } from './world.ts';
 
 interface Case {
