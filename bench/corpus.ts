@@ -36,6 +36,8 @@ function app(team: number, i: number, r: (n: number) => number): string {
   const replicas = 1 + r(5);
   const labels = `app.kubernetes.io/name: ${name}\n    app.kubernetes.io/part-of: team-${team}\n    tier: ${tier}`;
   const podLabels = `app.kubernetes.io/name: ${name}\n        tier: ${tier}`;
+  /** apiVersion, kind and metadata (name and the app's labels) of one of the app's objects. */
+  const head = (apiVersion: string, kind: string, objName: string) => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: ${objName}\n  labels:\n    ${labels}\n`;
   const workload = `apiVersion: apps/v1
 kind: ${stateful ? 'StatefulSet' : 'Deployment'}
 metadata:
@@ -118,13 +120,7 @@ ${stateful ? `  serviceName: ${name}\n` : `  strategy:\n    type: RollingUpdate\
         - name: tmp
           emptyDir: {}
 `;
-  const service = `apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-  labels:
-    ${labels}
-spec:
+  const service = `${head('v1', 'Service', name)}spec:
   type: ClusterIP
   selector:
     app.kubernetes.io/name: ${name}
@@ -136,13 +132,7 @@ spec:
       port: 9090
       targetPort: metrics
 `;
-  const config = `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: ${name}-config
-  labels:
-    ${labels}
-data:
+  const config = `${head('v1', 'ConfigMap', `${name}-config`)}data:
   log.format: json
   app.yaml: |
     server:
@@ -154,25 +144,13 @@ data:
     Welcome to ${name},
     served by team ${team}.
 `;
-  const secret = `apiVersion: v1
-kind: Secret
-metadata:
-  name: ${name}-credentials
-  labels:
-    ${labels}
-type: Opaque
+  const secret = `${head('v1', 'Secret', `${name}-credentials`)}type: Opaque
 stringData:
   username: ${name}
 data:
   token: ${Buffer.from(`token-${team}-${i}`).toString('base64')}
 `;
-  const sa = `apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: ${name}
-  labels:
-    ${labels}
-automountServiceAccountToken: false
+  const sa = `${head('v1', 'ServiceAccount', name)}automountServiceAccountToken: false
 `;
   const netpol = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -276,22 +254,21 @@ spec:
   return [workload, service, config, secret, sa, netpol, hpa, pdb, ingress, route].join('---\n');
 }
 
+/** An IngressClass or a GatewayClass: the class named after the team, and its controller. */
+function teamClass(team: number, apiVersion: string, kind: string, controllerField: string, controller: string): string {
+  return `apiVersion: ${apiVersion}
+kind: ${kind}
+metadata:
+  name: team-${team}
+spec:
+  ${controllerField}: ${controller}
+`;
+}
+
 function teamShared(team: number): string {
   return `# Shared by the apps of team-${team}
-apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata:
-  name: team-${team}
-spec:
-  controller: example.com/ingress-controller
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata:
-  name: team-${team}
-spec:
-  controllerName: example.com/gateway-controller
----
+${teamClass(team, 'networking.k8s.io/v1', 'IngressClass', 'controller', 'example.com/ingress-controller')}---
+${teamClass(team, 'gateway.networking.k8s.io/v1', 'GatewayClass', 'controllerName', 'example.com/gateway-controller')}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata:

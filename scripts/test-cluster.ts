@@ -13,22 +13,24 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { examplesRoot, listExampleIds, loadAllExamples, loadExample, type LoadedExample } from '../src/lib/examples/load.ts';
+import { listExampleIds, loadAllExamples, loadExample, type LoadedExample } from '../src/lib/examples/load.ts';
 import { formatProblem, ProblemError } from '../src/lib/problems.ts';
 import type { ClusterReport, ExampleResult } from '../src/lib/report/schema.ts';
 import { observeEnvironment } from '../src/lib/report/environment.ts';
+import { siteConfig } from '../src/lib/site/config.ts';
 import { inspectCluster } from '../src/lib/runner/cluster.ts';
 import { cliKubectl, interruptAll, realClock, run } from '../src/lib/runner/kubectl.ts';
 import { claimNamespace, deleteOwnNamespace, namespaceManifest, RUN_LABEL } from '../src/lib/runner/namespace.ts';
 import { PolicySync } from '../src/lib/runner/policy-sync.ts';
-import { pool } from '../src/lib/runner/pool.ts';
 import { runExample, runMutation, type RunnerOptions } from '../src/lib/runner/run-example.ts';
+import { runAll } from '../src/lib/runner/run-all.ts';
 import { coverageFigure, mutationCoverage, provenBreaks } from '../src/lib/runner/coverage.ts';
 
-const root = process.cwd();
+const config = siteConfig();
+const root = config.root;
 const usage = `usage: npm run test:cluster -- [options] [example-id | topic ...]
   (no id: every example; a topic, e.g. networkpolicy-recipes: every example of it; only those are loaded)
-  --concurrency N   examples run at once (default 3)
+  --concurrency N   runs (an example or one of its mutations) at once (default 6)
   --keep            keep each example's namespace after its run
   --allow-skip      exit 0 even when examples were skipped for a missing cluster feature
   --skip-mutations  run only the examples, not their mutations (coverage is then not measured)
@@ -39,11 +41,11 @@ function parse() {
   return parseArgs({
     allowPositionals: true,
     options: {
-      concurrency: { type: 'string', default: '3' },
+      concurrency: { type: 'string', default: '6' },
       keep: { type: 'boolean', default: false },
       'allow-skip': { type: 'boolean', default: false },
       'skip-mutations': { type: 'boolean', default: false },
-      report: { type: 'string', default: process.env.CLUSTER_REPORT ?? 'reports/cluster-validation.json' },
+      report: { type: 'string', default: path.relative(root, config.clusterReport) },
       help: { type: 'boolean', default: false },
     },
   });
@@ -73,7 +75,7 @@ function kubectlBinary(): string {
   if (process.env.KUBECTL) return process.env.KUBECTL;
   // The offline cluster's own kubectl (same version as the server); a kubectl on
   // PATH may be several minor versions older and print different output.
-  const built = path.join(root, '.cache', 'cluster', 'bin-links', 'kubectl');
+  const built = path.join(config.binLinksDir, 'kubectl');
   if (existsSync(built)) return built;
   return 'kubectl';
 }
@@ -102,7 +104,7 @@ async function ensureCluster(): Promise<void> {
     log(`using KUBECONFIG=${process.env.KUBECONFIG}`);
     return;
   }
-  const own = path.join(root, '.cache', 'cluster', 'kubeconfig');
+  const own = config.kubeconfig;
   if (existsSync(own)) {
     process.env.KUBECONFIG = own;
     const r = await run([kubectl, 'get', '--raw', '/readyz'], { timeoutMs: 15_000 });
@@ -214,7 +216,7 @@ function matrixSummary(results: ExampleResult[]): string | undefined {
 async function main(): Promise<number> {
   const started = Date.now();
   let examples: LoadedExample[];
-  const examplesDir = examplesRoot(root);
+  const examplesDir = config.examplesDir;
   const wanted = args.positionals;
   const selected = selectIds(listExampleIds(examplesDir), wanted);
   if (selected.unknown.length) {
@@ -238,28 +240,13 @@ async function main(): Promise<number> {
   const policySync = new PolicySync(kc, { enabled: info.kindnetLite, log, clock: realClock });
   const opts: RunnerOptions = { kubectl: kc, runId, maxAttempts: 3, retryDelayMs: 3000, readyTimeoutSeconds: 180, keep: args.values.keep!, log, policySync };
 
-  // Examples run side by side; the runs of one example (the example, then each mutation, each in a
-  // namespace of its own) run one after another, since they may claim the same node or host port.
   const runMutations = !args.values['skip-mutations'];
-  let done = 0;
-  const results = await pool(examples, concurrency, async (ex): Promise<ExampleResult> => {
-    const missing = ex.spec.requires.filter((f) => !info.features.has(f));
-    if (missing.length) {
-      const reason = `needs ${missing.map((m) => `${m} (${info.missing.get(m)})`).join(', ')}`;
-      log(`[${++done}/${examples.length}] SKIPPED ${ex.id}: ${reason}`);
-      return { id: ex.id, contentHash: ex.contentHash, status: 'skipped', reason, durationMs: 0, retries: 0, checks: [], mutations: [] };
-    }
-    const serial = { ...opts, awaitDeletion: runMutations && ex.spec.mutations.length > 0 };
-    log(`[start] ${ex.id}`);
-    const r = await runExample(ex, serial);
-    for (const [i, m] of (runMutations ? ex.spec.mutations : []).entries()) {
-      log(`[start] ${ex.id} [mutation: ${m.name}]`);
-      const mr = await runMutation(ex, i, { ...serial, awaitDeletion: i < ex.spec.mutations.length - 1 });
-      log(`  ${mr.status.toUpperCase()} ${ex.id} [mutation: ${m.name}] in ${(mr.durationMs / 1000).toFixed(1)} s`);
-      r.mutations.push(mr);
-    }
-    log(`[${++done}/${examples.length}] ${r.status.toUpperCase()} ${ex.id} in ${(r.durationMs / 1000).toFixed(1)} s${r.mutations.length ? `; mutations ${r.mutations.filter((m) => m.status === 'passed').length}/${r.mutations.length} passed` : ''}`);
-    return r;
+  // Every run (an example, or one of its mutations) has namespaces of its own; run-all.ts plans
+  // which may go side by side.
+  const results = await runAll(examples, {
+    features: info.features, missing: info.missing, concurrency, withMutations: runMutations, log,
+    runExample: (ex, awaitDeletion) => runExample(ex, { ...opts, awaitDeletion }),
+    runMutation: (ex, i, awaitDeletion) => runMutation(ex, i, { ...opts, awaitDeletion }),
   });
   const rejections = await checkRejections();
   // Examples delete their namespaces without waiting; finish that before reporting,
@@ -299,8 +286,9 @@ async function main(): Promise<number> {
   for (const f of failed) log(`FAILED ${f.id}: ${f.reason}\n${f.diagnostics ?? ''}`);
   const badMutations = reportMutations(examples, results, runMutations);
   // The goal is zero: a retry means a check's outcome depended on timing (policy programming, readiness).
-  const retries = results.reduce((n, r) => n + r.retries, 0);
-  log(`retries: ${retries} check attempt${retries === 1 ? ' was a retry' : 's were retries'}${retries ? ` (${results.filter((r) => r.retries).map((r) => `${r.id}: ${r.retries}`).join(', ')})` : ''}; the goal is 0`);
+  const retriesOf = (r: ExampleResult) => r.retries + r.mutations.reduce((n, m) => n + m.retries, 0);
+  const retries = results.reduce((n, r) => n + retriesOf(r), 0);
+  log(`retries: ${retries} attempt${retries === 1 ? ' was a retry' : 's were retries'}, under mutations too${retries ? ` (${results.filter(retriesOf).map((r) => `${r.id}: ${r.retries}${r.mutations.some((m) => m.retries) ? ` + ${retriesOf(r) - r.retries} under mutations` : ''}`).join(', ')})` : ''}; the goal is 0`);
   log(`cluster-examples: ${results.length - failed.length - skipped.length} passed, ${failed.length + badRejections.length} failed${skipped.length ? `, ${skipped.length} skipped` : ''}`);
   if (failed.length || badRejections.length || badMutations) return 1;
   if (skipped.length && !args.values['allow-skip']) {

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../src/lib/usage-error.ts';
 import { isExampleRef, walkInputs } from '../src/lib/validator/input-walk.ts';
-import { counts, formatHuman, toJson, toSarif, type ValidationReport } from '../src/lib/validator/output.ts';
+import { counts, formatHuman, toJson, toSarif, type ValidationReport, writeStdout } from '../src/lib/validator/output.ts';
 import { RULES } from '../src/lib/validator/rules.ts';
 import { loadSchemaBundle, SchemaSourceError } from '../src/lib/validator/schema-cache.ts';
 import { GATEWAY_CHANNELS, type GatewayChannel, ManifestValidator, type ValidationUnit } from '../src/lib/validator/validate.ts';
@@ -47,10 +47,10 @@ async function main(argv: string[]): Promise<number> {
     }
     if (a === '--') onlyPaths = true;
     else if (a === '-h' || a === '--help') {
-      process.stdout.write(`${USAGE}\n`);
+      writeStdout(`${USAGE}\n`);
       return 0;
     } else if (a === '--list-rules') {
-      for (const r of RULES) process.stdout.write(`${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${r.silenceable ? 'silenceable' : '           '}  ${r.summary}\n`);
+      writeStdout(RULES.map((r) => `${r.id.padEnd(36)} ${r.severity.padEnd(8)} ${r.silenceable ? 'silenceable' : '           '}  ${r.summary}\n`).join(''));
       return 0;
     } else if (a === '--format' || a.startsWith('--format=')) {
       const v = a === '--format' ? argv[++i] : a.slice('--format='.length);
@@ -102,9 +102,9 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`validate: internal error while validating ${unit.name} (please report it): ${e instanceof Error ? e.message : String(e)}\n`);
     }
   }
-  if (format === 'json') process.stdout.write(`${JSON.stringify(toJson(report))}\n`);
-  else if (format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(report))}\n`);
-  else process.stdout.write(`${formatHuman(report, Number(process.hrtime.bigint() - started) / 1e9)}\n`);
+  if (format === 'json') writeStdout(`${JSON.stringify(toJson(report))}\n`);
+  else if (format === 'sarif') writeStdout(`${JSON.stringify(toSarif(report))}\n`);
+  else writeStdout(`${formatHuman(report, Number(process.hrtime.bigint() - started) / 1e9)}\n`);
   return counts(report.problems).errors || internal ? 1 : 0;
 }
 
@@ -117,8 +117,8 @@ function usage(format: Format, message: string): number {
 /** Under --format json or sarif, a run that cannot validate still prints one object, which says why. */
 function writeFailure(format: Format, message: string): void {
   const empty: ValidationReport = { files: 0, resources: 0, problems: [] };
-  if (format === 'json') process.stdout.write(`${JSON.stringify({ ...toJson(empty), error: message })}\n`);
-  else if (format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(empty, message))}\n`);
+  if (format === 'json') writeStdout(`${JSON.stringify({ ...toJson(empty), error: message })}\n`);
+  else if (format === 'sarif') writeStdout(`${JSON.stringify(toSarif(empty, message))}\n`);
 }
 
 process.exitCode = await main(process.argv.slice(2));

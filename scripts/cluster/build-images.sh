@@ -90,3 +90,10 @@ image agnhost "registry.k8s.io/e2e-test-images/agnhost:$AGNHOST_VERSION" agnhost
   --change "$PATHENV" --change 'ENTRYPOINT ["/agnhost"]' --change 'CMD ["pause"]'
 image traefik "docker.io/library/traefik:$TRAEFIK_VERSION" static "$(comp traefik)" /traefik \
   --change "$PATHENV" --change 'ENTRYPOINT ["/traefik"]' --change 'EXPOSE 80'
+# MetalLB, tagged as its config/manifests/metallb-native.yaml names them. Upstream's
+# images are distroless/static with the binary at / (the speaker's also carries
+# FRR helpers, which only the FRR modes use; this cluster runs L2 mode).
+image metallb-controller "quay.io/metallb/controller:$METALLB_VERSION" static "$(comp metallb-controller)" /controller \
+  --change "$PATHENV" --change 'ENTRYPOINT ["/controller"]'
+image metallb-speaker "quay.io/metallb/speaker:$METALLB_VERSION" static "$(comp metallb-speaker)" /speaker \
+  --change "$PATHENV" --change 'ENTRYPOINT ["/speaker"]'

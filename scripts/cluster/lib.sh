@@ -15,12 +15,16 @@ _t0=$(date +%s)
 log() { printf '[cluster %s +%ss] %s\n' "$(date -u +%H:%M:%S)" "$(( $(date +%s) - _t0 ))" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# key NAME FILES... : short content hash of versions.env's pins, the given files
-# and NAME. Comments and pins of tools the cluster does not contain (CI linters)
-# are left out, so editing them does not rebuild every cluster component.
+# Pins that no build depends on (a CI linter, the address plan given to kind at
+# create time) or only one build does (MetalLB: its own wrapper module's go.mod
+# carries the version, which the metallb builds hash). Left out of every key, so
+# that changing one does not rebuild the Kubernetes binaries and every image.
+UNSHARED_PINS='ACTIONLINT_VERSION|POD_SUBNET|SERVICE_SUBNET|METALLB_VERSION'
+# key NAME FILES... : short content hash of versions.env's shared pins, the
+# given files and NAME. Comments are left out too.
 key() {
   local name="$1"; shift
-  { echo "$name"; grep -v -E '^[[:space:]]*(#|$)|^(ACTIONLINT_VERSION|POD_SUBNET|SERVICE_SUBNET)=' "$CLUSTER_DIR/versions.env"; cat "$@"; } | sha256sum | cut -c1-12
+  { echo "$name"; grep -v -E "^[[:space:]]*(#|\$)|^($UNSHARED_PINS)=" "$CLUSTER_DIR/versions.env"; cat "$@"; } | sha256sum | cut -c1-12
 }
 
 # step NAME CMD... : run a step with timing lines

@@ -76,6 +76,55 @@ wait_ready() {
 }
 step nodes-ready wait_ready
 
+# pool_range SUBNET: the 51 addresses ending 5 below the broadcast address of an
+# IPv4 subnet of /24 or wider, e.g. 172.18.0.0/16 -> 172.18.255.200-172.18.255.250.
+pool_range() {
+  local ip="${1%/*}" len="${1#*/}" a b c d n top
+  [[ "$len" =~ ^[0-9]+$ && $len -le 24 ]] || die "kind network subnet $1 is not an IPv4 /24 or wider"
+  IFS=. read -r a b c d <<<"$ip"
+  n=$(( (a << 24) | (b << 16) | (c << 8) | d ))
+  top=$(( n | ((1 << (32 - len)) - 1) ))
+  q() { echo "$(( ($1 >> 24) & 255 )).$(( ($1 >> 16) & 255 )).$(( ($1 >> 8) & 255 )).$(( $1 & 255 ))"; }
+  echo "$(q $((top - 55)))-$(q $((top - 5)))"
+}
+# MetalLB (L2 mode) as the LoadBalancer implementation, from the manifests in its
+# module at METALLB_VERSION; images preloaded (build-images.sh). Applied right
+# after the nodes are Ready, so that its pods start while the steps below run;
+# metallb-pool waits for them at the end.
+METALLB_POOL=""
+metallb_apply() {
+  local dir subnet range
+  subnet=$(docker network inspect kind -f '{{range .IPAM.Config}}{{.Subnet}} {{end}}' | tr ' ' '\n' | grep -m1 -E '^[0-9.]+/[0-9]+$') ||
+    die "the kind docker network has no IPv4 subnet"
+  range="$(pool_range "$subnet")"
+  # already there (a second cluster:up): the controller runs the pinned image and the pool is this one
+  if [[ "$(k -n metallb-system get deploy controller -o jsonpath='{.spec.template.spec.containers[0].image}' 2>/dev/null)" == "quay.io/metallb/controller:$METALLB_VERSION" &&
+        "$(k -n metallb-system get ipaddresspool kind-offline -o jsonpath='{.spec.addresses[0]}' 2>/dev/null)" == "$range" ]] &&
+     k -n metallb-system get l2advertisement kind-offline >/dev/null 2>&1; then
+    log "MetalLB $METALLB_VERSION with pool $range already installed"; return 0
+  fi
+  METALLB_POOL="$(sed "s/@ADDRESSES@/$range/" "$CLUSTER_DIR/manifests/metallb-pool.yaml")"
+  log "MetalLB pool kind-offline: $range (kind network $subnet)"
+  dir="$(cd /tmp && go mod download -json "go.universe.tf/metallb@$METALLB_VERSION" | jq -r .Dir)"
+  # server-side: the CRDs are too large for client-side apply's last-applied annotation
+  k apply --server-side -f "$dir/config/manifests/metallb-native.yaml" >&2
+}
+metallb_pool() {
+  [[ -n "$METALLB_POOL" ]] || return 0
+  k wait --for=condition=Established crd/ipaddresspools.metallb.io crd/l2advertisements.metallb.io --timeout=60s >/dev/null
+  k -n metallb-system rollout status deploy/controller --timeout=180s >&2
+  k -n metallb-system rollout status ds/speaker --timeout=180s >&2
+  # The pool goes through MetalLB's validating webhook, served by the controller
+  # only once it has written its own certificate: retry for up to 60 s.
+  local i
+  for i in $(seq 1 30); do
+    if echo "$METALLB_POOL" | k apply -f - >/dev/null 2>"$CACHE/logs/metallb-pool.err"; then return 0; fi
+    sleep 2
+  done
+  die "MetalLB's webhook did not accept the IPAddressPool within 60 s: $(tail -n 3 "$CACHE/logs/metallb-pool.err")"
+}
+step metallb-apply metallb_apply
+
 dns_check() {
   k -n default delete pod cluster-up-dnscheck --ignore-not-found --wait=true >/dev/null
   k -n default run cluster-up-dnscheck --restart=Never --image="registry.k8s.io/e2e-test-images/agnhost:$AGNHOST_VERSION" \
@@ -99,6 +148,8 @@ ingress() {
   k -n traefik rollout status deploy/traefik --timeout=180s >&2
 }
 step gateway-api-and-traefik ingress
+step metallb-pool metallb_pool
+
 
 log "cluster $CLUSTER_NAME is up (total $(( $(date +%s) - _t0 ))s)"
 log "export KUBECONFIG=$KUBECONFIG   # kubectl: $CACHE/bin-links/kubectl, kind: $CACHE/bin-links/kind"

@@ -70,7 +70,7 @@ function fixtureReport(): ClusterReport {
       retries: 0,
       checks: e.spec.checks.map((c, i) => ({ name: c.name, status: 'passed', durationMs: 10, attempts: 1, output: `recorded for ${e.id} check ${i}\nsecond line` })),
       mutations: e.id === mutated.id
-        ? [{ name: MUTATION, namespace: `${e.slug}-m1`, status: 'passed', durationMs: 900, checks: e.spec.checks.map((c, i) => ({ name: c.name, expected: i === 0 ? 'fail' : 'pass', status: i === 0 ? 'failed' : 'passed', output: '' })) }]
+        ? [{ name: MUTATION, namespace: `${e.slug}-m1`, status: 'passed', durationMs: 900, retries: 0, checks: e.spec.checks.map((c, i) => ({ name: c.name, expected: i === 0 ? 'fail' : 'pass', status: i === 0 ? 'failed' : 'passed', output: '' })) }]
         : [],
     })),
   } as ClusterReport;

@@ -41,7 +41,7 @@ describe(`the pin file (${PINS_PATH})`, () => {
     expect(pinsFile()).toBe(path.join(repo, PINS_PATH));
     expect(loadPins()).toEqual(PINS);
     expect(Object.keys(PINS).sort()).toEqual(
-      ['ACTIONLINT_VERSION', 'AGNHOST_VERSION', 'CLUSTER_NAME', 'CNI', 'COREDNS_VERSION', 'CYCLONUS_VERSION', 'DEBIAN_SUITE', 'ETCD_IMAGE_TAG', 'ETCD_VERSION', 'GATEWAY_API_VERSION', 'K8S_STAGING_VERSION', 'K8S_VERSION', 'KIND_VERSION', 'KUBE_PROXY_MODE', 'PAUSE_VERSION', 'POD_SUBNET', 'SERVICE_SUBNET', 'TRAEFIK_VERSION', 'WORKERS'].sort(),
+      ['ACTIONLINT_VERSION', 'AGNHOST_VERSION', 'CLUSTER_NAME', 'CNI', 'COREDNS_VERSION', 'CYCLONUS_VERSION', 'DEBIAN_SUITE', 'ETCD_IMAGE_TAG', 'ETCD_VERSION', 'GATEWAY_API_VERSION', 'K8S_STAGING_VERSION', 'K8S_VERSION', 'KIND_VERSION', 'KUBE_PROXY_MODE', 'METALLB_VERSION', 'PAUSE_VERSION', 'POD_SUBNET', 'SERVICE_SUBNET', 'TRAEFIK_VERSION', 'WORKERS'].sort(),
     );
   });
 
@@ -95,9 +95,10 @@ describe('the offline validator', () => {
 });
 
 describe('what is built from the pins', () => {
-  it('the Go wrapper modules require the pinned Kubernetes and Traefik', () => {
+  it('the Go wrapper modules require the pinned Kubernetes, Traefik and MetalLB', () => {
     expect(read('tools/k8s/go.mod')).toMatch(new RegExp(`^require k8s\\.io/kubernetes ${PINS.K8S_VERSION.replace(/\./g, '\\.')}$`, 'm'));
     expect(read('tools/traefik/go.mod')).toMatch(new RegExp(`^require github\\.com/traefik/traefik/v3 ${PINS.TRAEFIK_VERSION.replace(/\./g, '\\.')}$`, 'm'));
+    expect(read('tools/metallb/go.mod')).toMatch(new RegExp(`^require go\\.universe\\.tf/metallb ${PINS.METALLB_VERSION.replace(/\./g, '\\.')}$`, 'm'));
   });
 });
 
@@ -157,6 +158,8 @@ const MENTIONS: { re: RegExp; key: PinKey }[] = [
   { re: /Gateway API standard CRDs \((v\d+\.\d+(?:\.\d+)?)/g, key: 'GATEWAY_API_VERSION' },
   { re: /\bTraefik (v\d+\.\d+(?:\.\d+)?)/g, key: 'TRAEFIK_VERSION' },
   { re: /traefik:(v\d+\.\d+\.\d+)/g, key: 'TRAEFIK_VERSION' },
+  { re: /\bMetalLB (v\d+\.\d+(?:\.\d+)?)/g, key: 'METALLB_VERSION' },
+  { re: /metallb\/(?:controller|speaker):(v\d+\.\d+\.\d+)/g, key: 'METALLB_VERSION' },
   { re: /\bCoreDNS (v\d+\.\d+(?:\.\d+)?)/g, key: 'COREDNS_VERSION' },
   { re: /\betcd (v?\d+\.\d+(?:\.\d+)?)/g, key: 'ETCD_VERSION' },
   { re: /\bpause (\d+\.\d+(?:\.\d+)?)/g, key: 'PAUSE_VERSION' },

@@ -29,8 +29,8 @@ describe('mutationCoverage', () => {
 
   it('from a run: only a passed mutation under which the check really failed counts', () => {
     const mutations: ExampleResult['mutations'] = [
-      { name: 'without the NetworkPolicy', namespace: 'guarded-m1', status: 'passed', durationMs: 1, checks: [{ name: 'a stranger is blocked', expected: 'fail', status: 'failed', output: '' }, { name: 'the client reaches web', expected: 'pass', status: 'passed', output: '' }] },
-      { name: 'with the Service selecting no pod', namespace: 'guarded-m2', status: 'failed', reason: 'x', durationMs: 1, checks: [{ name: 'the client reaches web', expected: 'fail', status: 'failed', output: '' }, { name: 'a stranger is blocked', expected: 'pass', status: 'failed', output: '' }] },
+      { name: 'without the NetworkPolicy', namespace: 'guarded-m1', status: 'passed', durationMs: 1, retries: 0, checks: [{ name: 'a stranger is blocked', expected: 'fail', status: 'failed', output: '' }, { name: 'the client reaches web', expected: 'pass', status: 'passed', output: '' }] },
+      { name: 'with the Service selecting no pod', namespace: 'guarded-m2', status: 'failed', reason: 'x', durationMs: 1, retries: 0, checks: [{ name: 'the client reaches web', expected: 'fail', status: 'failed', output: '' }, { name: 'a stranger is blocked', expected: 'pass', status: 'failed', output: '' }] },
     ];
     expect([...provenBreaks({ mutations })]).toEqual(['a stranger is blocked']);
     expect(provenBreaks(undefined).size).toBe(0);

@@ -154,6 +154,7 @@ describe('runMutation', () => {
       namespace: 'guarded-m2',
       status: 'passed',
       durationMs: 3000,
+      retries: 0,
       checks: [
         { name: 'the client reaches web', expected: 'fail', status: 'failed', output: "curl: (7) Failed to connect to web port 8080 after 1 ms: Couldn't connect to server" },
         { name: 'a stranger is blocked', expected: 'pass', status: 'passed', output: 'TIMEOUT' },

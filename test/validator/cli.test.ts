@@ -147,6 +147,22 @@ describe('npm run validate (CLI)', () => {
     expect(rebuilt.inputs[source]).toBe(`${st.size}:${st.mtimeMs}`);
   });
 
+  it('starts without the example loader and zod: only an example loads them', () => {
+    validate(['--help']);
+    const build = path.join(ROOT, '.cache', 'validate-cli', 'build');
+    /** The modules a module imports statically, and theirs. */
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      for (const m of readFileSync(path.join(build, file), 'utf8').matchAll(/^(?:import|export)\s[^;]*?from\s+"\.\/([^"]+)"/gm)) visit(m[1]!);
+    };
+    visit('validate.mjs');
+    const atStart = [...loaded].map((f) => readFileSync(path.join(build, f), 'utf8'));
+    expect(atStart.some((text) => text.includes('// src/lib/validator/validate.ts'))).toBe(true);
+    expect(atStart.filter((text) => text.includes('// node_modules/zod/') || text.includes('// src/lib/examples/load.ts'))).toEqual([]);
+  });
+
   it('exits 2 on an unreadable path, naming it', () => {
     const r = validate(['no/such/manifest.yaml']);
     expect(r.status).toBe(2);

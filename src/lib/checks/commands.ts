@@ -5,7 +5,7 @@
  * One function for both, so the page cannot drift from what CI ran. The
  * namespace is the example's slug in both places.
  */
-import { failureExpected, type Check, type FailureExpectation } from '../examples/spec.ts';
+import { failureExpected, FROM_HOST, LB_IP_REF, type Check, type FailureExpectation } from '../examples/spec.ts';
 import type { LoadedExample } from '../examples/load.ts';
 import { rawFileUrl } from '../site/routes.ts';
 
@@ -48,15 +48,35 @@ export function substituteNamespace(s: string, namespace: string): string {
   return s.replaceAll('$NAMESPACE', namespace);
 }
 
+/** The argv of an http check's curl, for `url` (already substituted). */
+export function curlArgv(check: Check, url: string, namespace: string): string[] {
+  const argv = ['curl', '-sS', '--max-time', String(PROBE_TIMEOUT_SECONDS), '-w', '\\nHTTP %{http_code}\\n'];
+  for (const [k, v] of Object.entries(check.http?.headers ?? {})) argv.push('-H', `${k}: ${substituteNamespace(v, namespace)}`);
+  argv.push(url);
+  return argv;
+}
+
+/** The kubectl command that prints a Service's load-balancer address, as a `from: host` page shows it. */
+export function lbIpCommand(service: string, namespace: string): string[] {
+  return ['kubectl', '-n', namespace, 'get', 'service', service, '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'];
+}
+
+/**
+ * A `from: host` check as a reader types it on their own machine: curl, with
+ * `$LB_IP(<service>)` read back by kubectl in a command substitution. The
+ * runner does the same two steps, and checks the address before it probes.
+ */
+function hostCommand(check: Check, namespace: string): string {
+  const url = check.http!.url.replace(LB_IP_REF, (_, svc: string) => `$(${lbIpCommand(svc, namespace).map(shellQuote).join(' ')})`);
+  const argv = curlArgv(check, url, namespace);
+  // the URL (a plain path, spec.ts) goes in double quotes so that the substitution runs
+  return [...argv.slice(0, -1).map(shellQuote), `"${url}"`].join(' ');
+}
+
 /** The probe's argv inside the pod. */
 export function probeArgv(check: Check, namespace: string): string[] {
   const sub = (s: string) => substituteNamespace(s, namespace);
-  if (check.http) {
-    const argv = ['curl', '-sS', '--max-time', String(PROBE_TIMEOUT_SECONDS), '-w', '\\nHTTP %{http_code}\\n'];
-    for (const [k, v] of Object.entries(check.http.headers ?? {})) argv.push('-H', `${k}: ${sub(v)}`);
-    argv.push(sub(check.http.url));
-    return argv;
-  }
+  if (check.http) return curlArgv(check, sub(check.http.url), namespace);
   if (check.tcp) {
     return ['/agnhost', 'connect', `--timeout=${PROBE_TIMEOUT_SECONDS}s`, `${sub(check.tcp.host)}:${check.tcp.port}`];
   }
@@ -91,7 +111,9 @@ export function expectation(check: Check, namespace: string): Expectation {
     if (failure === 'timeout') return failed(`no answer: curl exits 28 ("timed out") after ${t} s`);
     if (failure === 'blocked') return failed(`no response: curl exits 7 (refused at once) or 28 (timed out) within ${t} s; either counts`);
     if (typeof e === 'string') throw new Error(`unknown http expectation ${e}`);
-    return { failure, label: `HTTP ${e.status}`, text: `last line "HTTP ${e.status}"${e.bodyContains ? `, and the body contains "${sub(e.bodyContains)}"` : ''}` };
+    const body = [e.bodyContains && `the body contains "${sub(e.bodyContains)}"`, e.bodyLacks && `the body does not contain "${sub(e.bodyLacks)}"`].filter(Boolean);
+    const host = check.from === FROM_HOST && `${e.bodyContains ?? ''}${e.bodyLacks ?? ''}`.includes('$HOST_ADDRESS') ? ' ($HOST_ADDRESS: your machine\'s own address on its route to the load balancer, e.g. from `ip route get` to it)' : '';
+    return { failure, label: `HTTP ${e.status}`, text: `last line "HTTP ${e.status}"${body.length ? `, and ${body.join(' and ')}` : ''}${host}` };
   }
   if (check.tcp) {
     if (failure === 'refused') return failed('prints REFUSED and exits 1: the connection is refused at once');
@@ -128,6 +150,10 @@ export function renderCheck(check: Check, namespace: string): RenderedCheck {
   if (check.kubectl) {
     const argv = ['kubectl', '-n', namespace, ...check.kubectl.args.map((a) => substituteNamespace(a, namespace))];
     return { name: check.name, argv, command: argv.map(shellQuote).join(' '), ...expected };
+  }
+  if (check.from === FROM_HOST) {
+    const command = hostCommand(check, namespace);
+    return { name: check.name, argv: ['sh', '-c', command], command, ...expected };
   }
   const target = ['exec', '-n', namespace, check.from!];
   if (check.container) target.push('-c', check.container);

@@ -6,6 +6,7 @@
  * show a command that the runner did not run.
  */
 import { z } from 'zod';
+import { FROM_HOST } from './spec-file.ts';
 
 /** Cluster features an example needs beyond a plain conformant cluster. */
 export const clusterFeature = z.enum(['networkpolicy', 'ingress', 'gateway', 'loadbalancer']);
@@ -37,12 +38,31 @@ export const httpExpectation = z
   .object({
     /** HTTP status code the response must have. */
     status: z.number().int().min(100).max(599),
-    /** A substring the response body must contain (after $NAMESPACE substitution). */
+    /**
+     * A substring the response body must contain (after $NAMESPACE
+     * substitution; in a check `from: host`, `$HOST_ADDRESS` is this
+     * machine's own address on its route to the load balancer).
+     */
     bodyContains: z.string().min(1).optional(),
+    /** A substring the response body must not contain, with the same substitutions as bodyContains. */
+    bodyLacks: z.string().min(1).optional(),
   })
   .strict();
 
-/** An HTTP request made with curl from inside a pod of the example. */
+// FROM_HOST lives in spec-file.ts, free of zod: the validator's rules read it without loading the schema.
+export { FROM_HOST };
+
+/**
+ * `$LB_IP(<service>)`: the load-balancer address (status.loadBalancer.ingress[0].ip)
+ * of a Service of the example. The only host a `from: host` URL may name,
+ * so the runner's machine probes nothing but the example's own load balancers.
+ */
+export const LB_IP_REF = /\$LB_IP\(([a-z0-9]([-a-z0-9]*[a-z0-9])?)\)/;
+
+/** A `from: host` URL: http to one `$LB_IP(<service>)`, an optional port and a plain path. */
+const HOST_URL = new RegExp(`^http://${LB_IP_REF.source}(:[0-9]{1,5})?(/[A-Za-z0-9._~/?=&%-]*)?$`);
+
+/** An HTTP request made with curl from inside a pod of the example (or from the host, see FROM_HOST). */
 export const httpProbe = z
   .object({
     /** Full URL; `$NAMESPACE` is replaced by the namespace the example runs in. */
@@ -133,7 +153,9 @@ export const check = z
      * Where the probe runs: a kubectl exec target in the example's namespace,
      * a pod name (`client`) or a workload (`deploy/client`). Required for
      * http, tcp and dns; not used by kubectl checks. The pod needs the agnhost
-     * image, which carries curl, nslookup and agnhost connect.
+     * image, which carries curl, nslookup and agnhost connect. `host` (see
+     * FROM_HOST): an http check run on the runner's machine against a
+     * `$LB_IP(<service>)` URL.
      */
     from: z.string().regex(/^([a-z]+\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a pod name or kind/name such as deploy/client').optional(),
     /** Container to exec into when the pod has more than one. */
@@ -155,6 +177,18 @@ export const check = z
     }
     if (!c.kubectl && !c.from) {
       ctx.addIssue({ code: 'custom', path: ['from'], message: 'http, tcp and dns checks need from: the pod they run in' });
+    }
+    const url = c.http?.url ?? '';
+    if (c.from === FROM_HOST) {
+      if (!c.http) ctx.addIssue({ code: 'custom', path: ['from'], message: 'from: host runs only http checks' });
+      else if (!HOST_URL.test(url)) ctx.addIssue({ code: 'custom', path: ['http', 'url'], message: 'a from: host URL must be http://$LB_IP(<service>)[:port][/path]: the host probes only load-balancer addresses of the example\'s Services' });
+      if (c.container) ctx.addIssue({ code: 'custom', path: ['container'], message: 'from: host has no container' });
+    } else {
+      if (LB_IP_REF.test(url)) ctx.addIssue({ code: 'custom', path: ['http', 'url'], message: '$LB_IP(<service>) is for from: host checks only' });
+      const e = c.http?.expect;
+      if (typeof e === 'object' && `${e.bodyContains ?? ''}${e.bodyLacks ?? ''}`.includes('$HOST_ADDRESS')) {
+        ctx.addIssue({ code: 'custom', path: ['http', 'expect'], message: '$HOST_ADDRESS is for from: host checks only' });
+      }
     }
   });
 export type Check = z.infer<typeof check>;

@@ -70,6 +70,12 @@ export const mutationResult = z.object({
   reason: z.string().optional(),
   /** Wall time of the whole mutation run (namespace, apply, waits, checks), milliseconds. */
   durationMs: z.number().nonnegative(),
+  /**
+   * Attempts that were retries, over the checks that must still pass and the
+   * matrix's cells (a check the mutation must break runs once). The goal is 0.
+   * Reports written before the field existed read as 0.
+   */
+  retries: z.number().int().min(0).default(0),
   /** Every check that ran under the mutation, in spec order; empty when the run failed before its checks. */
   checks: z.array(mutationCheckResult),
   /** The matrix measured under the mutation, compared with the prediction for the mutated manifests; absent without `reachability`. */

@@ -59,7 +59,12 @@ export async function inspectCluster(kubectl: Kubectl): Promise<ClusterInfo> {
   if (gc.exitCode === 0 && gc.stdout.trim() === 'True') features.add('gateway');
   else missing.set('gateway', 'no accepted GatewayClass traefik');
 
-  missing.set('loadbalancer', 'the runner does not assume a LoadBalancer implementation');
+  // MetalLB as npm run cluster:up installs it: a controller that assigns
+  // addresses, and at least one pool for it to assign them from.
+  const lbController = await k(['get', 'deployment', 'controller', '-n', 'metallb-system', '-o', 'jsonpath={.status.conditions[?(@.type=="Available")].status}']);
+  const pools = await k(['get', 'ipaddresspools.metallb.io', '-n', 'metallb-system', '-o', 'name']);
+  if (lbController.exitCode === 0 && lbController.stdout.trim() === 'True' && pools.exitCode === 0 && pools.stdout.trim() !== '') features.add('loadbalancer');
+  else missing.set('loadbalancer', 'no LoadBalancer implementation: needs MetalLB (npm run cluster:up installs it) with an Available controller Deployment and an IPAddressPool in metallb-system');
   for (const f of (process.env.CLUSTER_FEATURES ?? '').split(',').filter(Boolean) as ClusterFeature[]) {
     features.add(f);
     missing.delete(f);

@@ -98,6 +98,9 @@ export function evaluate(check: Check, r: RunResult, namespace: string): Verdict
     if (e.bodyContains && !r.stdout.includes(substituteNamespace(e.bodyContains, namespace))) {
       return { passed: false, reason: `HTTP ${status} but the body lacks "${substituteNamespace(e.bodyContains, namespace)}"` };
     }
+    if (e.bodyLacks && r.stdout.includes(substituteNamespace(e.bodyLacks, namespace))) {
+      return { passed: false, reason: `HTTP ${status} but the body contains "${substituteNamespace(e.bodyLacks, namespace)}"` };
+    }
     return { passed: true, reason: `HTTP ${status}` };
   }
   if (check.tcp) {

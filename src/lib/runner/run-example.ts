@@ -15,11 +15,13 @@
 import { renderCheck } from '../checks/commands.ts';
 import type { LoadedExample } from '../examples/load.ts';
 import { applyMutation, manifestStream, mutationRenames, renameCheckNamespace, renameNamespaces } from '../examples/mutate.ts';
-import type { Check } from '../examples/spec.ts';
+import { FROM_HOST, type Check } from '../examples/spec.ts';
 import type { PredictedMatrix } from '../netpol/index.ts';
 import type { ExampleResult, MutationResult } from '../report/schema.ts';
 import { evaluate, excerpt } from './evaluate.ts';
-import { realClock, type Clock, type Kubectl, type RunResult } from './kubectl.ts';
+import { networkInterfaces } from 'node:os';
+import { runHostCheck } from './host-probe.ts';
+import { realClock, run, type Clock, type Kubectl, type RunResult } from './kubectl.ts';
 import { claimNamespace, deleteOwnNamespace, namespaceManifest } from './namespace.ts';
 import type { PolicySync } from './policy-sync.ts';
 import { cellMismatch, flippedCells, locatePod, measureMatrix, predictMatrix, type MeasuredMatrix, type PodLocation } from './reachability.ts';
@@ -48,6 +50,8 @@ export interface RunnerOptions {
    * previous namespace's objects are.
    */
   awaitDeletion?: boolean;
+  /** Runs a `from: host` check's curl on this machine (tests use a fake); child_process by default. */
+  hostRun?: (argv: string[]) => Promise<RunResult>;
 }
 
 /**
@@ -246,8 +250,15 @@ async function runCheck(label: string, check: Check, ns: string, maxAttempts: nu
   let last: RunResult | undefined;
   while (attempts < maxAttempts) {
     attempts++;
-    last = await o.kubectl.run(rendered.argv.slice(1), { timeoutMs: 45_000 });
-    verdict = evaluate(check, last, ns);
+    if (check.from === FROM_HOST) {
+      const hostRun = o.hostRun ?? ((argv: string[]) => run(argv, { timeoutMs: 45_000 }));
+      const h = await runHostCheck(check, ns, { kubectl: o.kubectl, hostRun, interfaces: networkInterfaces });
+      last = h.result;
+      verdict = evaluate(h.check, last, ns);
+    } else {
+      last = await o.kubectl.run(rendered.argv.slice(1), { timeoutMs: 45_000 });
+      verdict = evaluate(check, last, ns);
+    }
     if (verdict.passed) break;
     if (attempts < maxAttempts) {
       // a retry hides a race the barrier should have closed: say what the failed attempt saw
@@ -347,7 +358,7 @@ export async function runMutation(example: LoadedExample, index: number, o: Runn
   const ns = renames[0]!.to;
   const renamed = new Map(renames.map((r) => [r.from, r.to]));
   const label = `${example.id} [${m.name}]`;
-  const result: MutationResult = { name: m.name, namespace: ns, status: 'failed', durationMs: 0, checks: [] };
+  const result: MutationResult = { name: m.name, namespace: ns, status: 'failed', durationMs: 0, retries: 0, checks: [] };
   const finish = (reason?: string): MutationResult => {
     if (reason) {
       result.reason = reason;
@@ -401,6 +412,7 @@ export async function runMutation(example: LoadedExample, index: number, o: Runn
   const run = await runInNamespaces(label, plan, o, (out) => verdictOf(out) !== undefined);
   if (run.reachability) {
     result.reachability = run.reachability.result;
+    result.retries += run.reachability.retries;
     logMatrix(label, run.reachability, o);
   }
   const specOrder = example.spec.checks.map((c) => c.name);
@@ -411,6 +423,7 @@ export async function runMutation(example: LoadedExample, index: number, o: Runn
       continue;
     }
     const expected = m.breaks.includes(c.check.name) ? 'fail' : 'pass';
+    result.retries += c.attempts - 1;
     result.checks.push({ name: c.check.name, expected, status: c.passed ? 'passed' : 'failed', output: excerpt(c.last) });
     const asExpected = c.passed === (expected === 'pass');
     o.log(`  ${asExpected ? '✓' : '✗'} ${label}: ${c.check.name} ${c.passed ? 'passed' : 'failed'}, expected to ${expected} (${c.reason})`);

@@ -14,7 +14,7 @@
 import type { Resource } from '../yaml/manifest-source.ts';
 import { get, isObj, type Obj, type PathSeg } from '../yaml/plain.ts';
 import type { Finding } from './findings.ts';
-import { apiGroup, selectorMatches } from '../yaml/kube.ts';
+import { apiGroup, selectorMatches, TEMPLATE_PATHS } from '../yaml/kube.ts';
 import { containersOf, formatLabels, mapSelectorMatches, namespaceOf, podTemplateOf, portNames, type PodTemplate } from './pods.ts';
 
 export interface UnitEnvironment {
@@ -103,6 +103,63 @@ class Unit {
 /** Resources without a namespace go into the namespace the unit is applied to: they match each other. */
 function sameNamespace(a: string, b: string): boolean {
   return a === b || a === '' || b === '';
+}
+
+/** The kinds whose whole object the rules below read (dispatched on in crossResourceChecks, or read when found). */
+const READ_WHOLE = new Set(['v1/Service', 'networking.k8s.io/Ingress', 'networking.k8s.io/NetworkPolicy', `${GATEWAY_GROUP}/Gateway`, `${GATEWAY_GROUP}/HTTPRoute`, `${GATEWAY_GROUP}/GRPCRoute`]);
+
+/** The container fields the rules below read: the name, the ports and the handlers that name a port. */
+const CONTAINER_FIELDS = ['name', 'ports', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle'];
+
+/**
+ * What these rules read of an object, so that a large unit need not keep
+ * every parsed tree until its last file is read: the whole object for the
+ * kinds above; for a workload, the selectors and scalar fields (Job's
+ * manualSelector) on the way to its pod template, the template's labels and
+ * its containers' CONTAINER_FIELDS; for any kind, apiVersion, kind and
+ * metadataView (the others are only found by name).
+ */
+export function crossResourceView(res: Resource): Resource {
+  const key = `${apiGroup(res.apiVersion)}/${res.kind}`;
+  if (READ_WHOLE.has(key)) return res;
+  const obj: Obj = { apiVersion: res.obj.apiVersion, kind: res.obj.kind, metadata: metadataView(res.obj.metadata) };
+  const path = TEMPLATE_PATHS[key];
+  if (path) {
+    let from: Obj = res.obj;
+    let to = obj;
+    let reached = 0;
+    for (const seg of path) {
+      if (from !== res.obj) for (const [k, v] of Object.entries(from)) if (k === 'selector' || typeof v !== 'object' || v === null) to[k] = v;
+      const next = from[seg as string];
+      if (!isObj(next)) break;
+      from = next;
+      to = to[seg as string] = {};
+      reached++;
+    }
+    if (reached === path.length) {
+      to.metadata = metadataView(from.metadata);
+      if (isObj(from.spec)) to.spec = podSpecView(from.spec);
+    }
+  }
+  return { ...res, obj };
+}
+
+/** The metadata these rules read: name, namespace and labels (annotations can be large, and silences are read before). */
+function metadataView(meta: unknown): unknown {
+  if (!isObj(meta)) return meta;
+  const out: Obj = {};
+  for (const k of ['name', 'namespace', 'labels']) if (k in meta) out[k] = meta[k];
+  return out;
+}
+
+function podSpecView(spec: Obj): Obj {
+  const out: Obj = {};
+  for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
+    const cs = spec[list];
+    if (!Array.isArray(cs)) continue;
+    out[list] = cs.map((c) => (isObj(c) ? Object.fromEntries(CONTAINER_FIELDS.filter((k) => k in c).map((k) => [k, c[k]])) : c));
+  }
+  return out;
 }
 
 export function crossResourceChecks(resources: Resource[], env: UnitEnvironment): ResourceFinding[] {
@@ -265,31 +322,25 @@ function ingress(u: Unit, r: Resource, env: UnitEnvironment): void {
     if (!Array.isArray(paths)) return;
     paths.forEach((p, j) => backend(get(p, 'backend'), ['spec', 'rules', i, 'http', 'paths', j, 'backend']));
   });
-  const cls = spec.ingressClassName;
-  if (typeof cls === 'string' && !env.ingressClasses.has(cls) && !u.find('networking.k8s.io', 'IngressClass', cls, '')) {
-    u.report(
-      r,
-      'ingress-class-resolves',
-      ['spec', 'ingressClassName'],
-      `IngressClass "${cls}" is not defined in this unit and not provided by the cluster (${env.describe})`,
-      env.ingressClasses.size ? `the cluster provides: ${[...env.ingressClasses].join(', ')}` : 'examples get IngressClass "traefik" with requires: [ingress] in example.yaml',
-      true,
-    );
-  }
+  classResolves(u, r, env, { rule: 'ingress-class-resolves', field: 'ingressClassName', group: 'networking.k8s.io', kind: 'IngressClass', requires: 'ingress', provided: env.ingressClasses });
 }
 
 function gateway(u: Unit, r: Resource, env: UnitEnvironment): void {
-  const cls = get(r.obj, 'spec', 'gatewayClassName');
-  if (typeof cls === 'string' && !env.gatewayClasses.has(cls) && !u.find(GATEWAY_GROUP, 'GatewayClass', cls, '')) {
-    u.report(
-      r,
-      'gateway-class-resolves',
-      ['spec', 'gatewayClassName'],
-      `GatewayClass "${cls}" is not defined in this unit and not provided by the cluster (${env.describe})`,
-      env.gatewayClasses.size ? `the cluster provides: ${[...env.gatewayClasses].join(', ')}` : 'examples get GatewayClass "traefik" with requires: [gateway] in example.yaml',
-      true,
-    );
-  }
+  classResolves(u, r, env, { rule: 'gateway-class-resolves', field: 'gatewayClassName', group: GATEWAY_GROUP, kind: 'GatewayClass', requires: 'gateway', provided: env.gatewayClasses });
+}
+
+/** The class an Ingress or a Gateway names in spec.<field> is defined in the unit or provided by the cluster (a closed-world finding). */
+function classResolves(u: Unit, r: Resource, env: UnitEnvironment, c: { rule: string; field: string; group: string; kind: string; requires: string; provided: ReadonlySet<string> }): void {
+  const cls = get(r.obj, 'spec', c.field);
+  if (typeof cls !== 'string' || c.provided.has(cls) || u.find(c.group, c.kind, cls, '')) return;
+  u.report(
+    r,
+    c.rule,
+    ['spec', c.field],
+    `${c.kind} "${cls}" is not defined in this unit and not provided by the cluster (${env.describe})`,
+    c.provided.size ? `the cluster provides: ${[...c.provided].join(', ')}` : `examples get ${c.kind} "traefik" with requires: [${c.requires}] in example.yaml`,
+    true,
+  );
 }
 
 function route(u: Unit, r: Resource): void {

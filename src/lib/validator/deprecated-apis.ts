@@ -20,51 +20,69 @@ export interface ApiChange {
   notes?: string;
 }
 
-const APPS = ['Deployment', 'DaemonSet', 'ReplicaSet', 'StatefulSet', 'ControllerRevision'];
+/**
+ * The changes, one per line: `removed <release>` or `deprecated <release>`
+ * (still served), the apiVersion, its kinds (`*`: every kind of it), the
+ * replacement, and notes when more than the apiVersion line must change.
+ */
+const TABLE = `
+# v1.16
+removed v1.16 | extensions/v1beta1 | Deployment DaemonSet ReplicaSet | apps/v1 | spec.selector is required and must match the template labels
+removed v1.16 | apps/v1beta1 | Deployment DaemonSet ReplicaSet StatefulSet ControllerRevision | apps/v1 | spec.selector is required and must match the template labels
+removed v1.16 | apps/v1beta2 | Deployment DaemonSet ReplicaSet StatefulSet ControllerRevision | apps/v1 | spec.selector is required and must match the template labels
+removed v1.16 | extensions/v1beta1 | NetworkPolicy | networking.k8s.io/v1
+removed v1.16 | extensions/v1beta1 | PodSecurityPolicy | nothing: PodSecurityPolicy was removed in v1.25; use Pod Security Admission (namespace labels pod-security.kubernetes.io/enforce)
+# v1.22
+removed v1.22 | extensions/v1beta1 | Ingress | networking.k8s.io/v1 | spec.backend becomes spec.defaultBackend, serviceName/servicePort become service.name and service.port.number/name, and pathType is required
+removed v1.22 | networking.k8s.io/v1beta1 | Ingress | networking.k8s.io/v1 | spec.backend becomes spec.defaultBackend, serviceName/servicePort become service.name and service.port.number/name, and pathType is required
+removed v1.22 | networking.k8s.io/v1beta1 | IngressClass | networking.k8s.io/v1
+removed v1.22 | admissionregistration.k8s.io/v1beta1 | MutatingWebhookConfiguration ValidatingWebhookConfiguration | admissionregistration.k8s.io/v1
+removed v1.22 | apiextensions.k8s.io/v1beta1 | * | apiextensions.k8s.io/v1 | a structural schema per version is required
+removed v1.22 | apiregistration.k8s.io/v1beta1 | * | apiregistration.k8s.io/v1
+removed v1.22 | authentication.k8s.io/v1beta1 | * | authentication.k8s.io/v1
+removed v1.22 | authorization.k8s.io/v1beta1 | * | authorization.k8s.io/v1
+removed v1.22 | certificates.k8s.io/v1beta1 | CertificateSigningRequest | certificates.k8s.io/v1
+removed v1.22 | coordination.k8s.io/v1beta1 | Lease | coordination.k8s.io/v1
+removed v1.22 | rbac.authorization.k8s.io/v1beta1 | * | rbac.authorization.k8s.io/v1
+removed v1.22 | rbac.authorization.k8s.io/v1alpha1 | * | rbac.authorization.k8s.io/v1
+removed v1.22 | scheduling.k8s.io/v1beta1 | PriorityClass | scheduling.k8s.io/v1
+removed v1.22 | scheduling.k8s.io/v1alpha1 | PriorityClass | scheduling.k8s.io/v1
+removed v1.22 | storage.k8s.io/v1beta1 | CSIDriver CSINode StorageClass VolumeAttachment | storage.k8s.io/v1
+# v1.25
+removed v1.25 | batch/v1beta1 | CronJob | batch/v1
+removed v1.21 | batch/v2alpha1 | CronJob | batch/v1
+removed v1.25 | discovery.k8s.io/v1beta1 | EndpointSlice | discovery.k8s.io/v1 | topology["kubernetes.io/hostname"] becomes nodeName
+removed v1.25 | events.k8s.io/v1beta1 | Event | events.k8s.io/v1
+removed v1.25 | autoscaling/v2beta1 | HorizontalPodAutoscaler | autoscaling/v2
+removed v1.25 | policy/v1beta1 | PodDisruptionBudget | policy/v1 | an empty selector now selects every pod in the namespace
+removed v1.25 | policy/v1beta1 | PodSecurityPolicy | nothing: use Pod Security Admission (namespace labels pod-security.kubernetes.io/enforce)
+removed v1.25 | node.k8s.io/v1beta1 | RuntimeClass | node.k8s.io/v1
+# v1.26, v1.27, v1.29, v1.32
+removed v1.26 | flowcontrol.apiserver.k8s.io/v1beta1 | * | flowcontrol.apiserver.k8s.io/v1
+removed v1.26 | autoscaling/v2beta2 | HorizontalPodAutoscaler | autoscaling/v2
+removed v1.27 | storage.k8s.io/v1beta1 | CSIStorageCapacity | storage.k8s.io/v1
+removed v1.29 | flowcontrol.apiserver.k8s.io/v1beta2 | * | flowcontrol.apiserver.k8s.io/v1
+removed v1.32 | flowcontrol.apiserver.k8s.io/v1beta3 | * | flowcontrol.apiserver.k8s.io/v1
+removed v1.29 | networking.k8s.io/v1alpha1 | ClusterCIDR | nothing: ClusterCIDR was dropped
+# Deprecated, still served in the pinned release.
+deprecated v1.33 | v1 | Endpoints | discovery.k8s.io/v1 EndpointSlice | an EndpointSlice needs the label kubernetes.io/service-name
+deprecated v1.19 | v1 | ComponentStatus | the API server's /livez and /readyz endpoints
+`;
 
-export const API_CHANGES: readonly ApiChange[] = [
-  // v1.16
-  { apiVersion: 'extensions/v1beta1', kinds: ['Deployment', 'DaemonSet', 'ReplicaSet'], release: 'v1.16', removed: true, replacement: 'apps/v1', notes: 'spec.selector is required and must match the template labels' },
-  { apiVersion: 'apps/v1beta1', kinds: APPS, release: 'v1.16', removed: true, replacement: 'apps/v1', notes: 'spec.selector is required and must match the template labels' },
-  { apiVersion: 'apps/v1beta2', kinds: APPS, release: 'v1.16', removed: true, replacement: 'apps/v1', notes: 'spec.selector is required and must match the template labels' },
-  { apiVersion: 'extensions/v1beta1', kinds: ['NetworkPolicy'], release: 'v1.16', removed: true, replacement: 'networking.k8s.io/v1' },
-  { apiVersion: 'extensions/v1beta1', kinds: ['PodSecurityPolicy'], release: 'v1.16', removed: true, replacement: 'nothing: PodSecurityPolicy was removed in v1.25; use Pod Security Admission (namespace labels pod-security.kubernetes.io/enforce)' },
-  // v1.22
-  { apiVersion: 'extensions/v1beta1', kinds: ['Ingress'], release: 'v1.22', removed: true, replacement: 'networking.k8s.io/v1', notes: 'spec.backend becomes spec.defaultBackend, serviceName/servicePort become service.name and service.port.number/name, and pathType is required' },
-  { apiVersion: 'networking.k8s.io/v1beta1', kinds: ['Ingress'], release: 'v1.22', removed: true, replacement: 'networking.k8s.io/v1', notes: 'spec.backend becomes spec.defaultBackend, serviceName/servicePort become service.name and service.port.number/name, and pathType is required' },
-  { apiVersion: 'networking.k8s.io/v1beta1', kinds: ['IngressClass'], release: 'v1.22', removed: true, replacement: 'networking.k8s.io/v1' },
-  { apiVersion: 'admissionregistration.k8s.io/v1beta1', kinds: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'], release: 'v1.22', removed: true, replacement: 'admissionregistration.k8s.io/v1' },
-  { apiVersion: 'apiextensions.k8s.io/v1beta1', release: 'v1.22', removed: true, replacement: 'apiextensions.k8s.io/v1', notes: 'a structural schema per version is required' },
-  { apiVersion: 'apiregistration.k8s.io/v1beta1', release: 'v1.22', removed: true, replacement: 'apiregistration.k8s.io/v1' },
-  { apiVersion: 'authentication.k8s.io/v1beta1', release: 'v1.22', removed: true, replacement: 'authentication.k8s.io/v1' },
-  { apiVersion: 'authorization.k8s.io/v1beta1', release: 'v1.22', removed: true, replacement: 'authorization.k8s.io/v1' },
-  { apiVersion: 'certificates.k8s.io/v1beta1', kinds: ['CertificateSigningRequest'], release: 'v1.22', removed: true, replacement: 'certificates.k8s.io/v1' },
-  { apiVersion: 'coordination.k8s.io/v1beta1', kinds: ['Lease'], release: 'v1.22', removed: true, replacement: 'coordination.k8s.io/v1' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1beta1', release: 'v1.22', removed: true, replacement: 'rbac.authorization.k8s.io/v1' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1alpha1', release: 'v1.22', removed: true, replacement: 'rbac.authorization.k8s.io/v1' },
-  { apiVersion: 'scheduling.k8s.io/v1beta1', kinds: ['PriorityClass'], release: 'v1.22', removed: true, replacement: 'scheduling.k8s.io/v1' },
-  { apiVersion: 'scheduling.k8s.io/v1alpha1', kinds: ['PriorityClass'], release: 'v1.22', removed: true, replacement: 'scheduling.k8s.io/v1' },
-  { apiVersion: 'storage.k8s.io/v1beta1', kinds: ['CSIDriver', 'CSINode', 'StorageClass', 'VolumeAttachment'], release: 'v1.22', removed: true, replacement: 'storage.k8s.io/v1' },
-  // v1.25
-  { apiVersion: 'batch/v1beta1', kinds: ['CronJob'], release: 'v1.25', removed: true, replacement: 'batch/v1' },
-  { apiVersion: 'batch/v2alpha1', kinds: ['CronJob'], release: 'v1.21', removed: true, replacement: 'batch/v1' },
-  { apiVersion: 'discovery.k8s.io/v1beta1', kinds: ['EndpointSlice'], release: 'v1.25', removed: true, replacement: 'discovery.k8s.io/v1', notes: 'topology["kubernetes.io/hostname"] becomes nodeName' },
-  { apiVersion: 'events.k8s.io/v1beta1', kinds: ['Event'], release: 'v1.25', removed: true, replacement: 'events.k8s.io/v1' },
-  { apiVersion: 'autoscaling/v2beta1', kinds: ['HorizontalPodAutoscaler'], release: 'v1.25', removed: true, replacement: 'autoscaling/v2' },
-  { apiVersion: 'policy/v1beta1', kinds: ['PodDisruptionBudget'], release: 'v1.25', removed: true, replacement: 'policy/v1', notes: 'an empty selector now selects every pod in the namespace' },
-  { apiVersion: 'policy/v1beta1', kinds: ['PodSecurityPolicy'], release: 'v1.25', removed: true, replacement: 'nothing: use Pod Security Admission (namespace labels pod-security.kubernetes.io/enforce)' },
-  { apiVersion: 'node.k8s.io/v1beta1', kinds: ['RuntimeClass'], release: 'v1.25', removed: true, replacement: 'node.k8s.io/v1' },
-  // v1.26, v1.27, v1.29, v1.32
-  { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta1', release: 'v1.26', removed: true, replacement: 'flowcontrol.apiserver.k8s.io/v1' },
-  { apiVersion: 'autoscaling/v2beta2', kinds: ['HorizontalPodAutoscaler'], release: 'v1.26', removed: true, replacement: 'autoscaling/v2' },
-  { apiVersion: 'storage.k8s.io/v1beta1', kinds: ['CSIStorageCapacity'], release: 'v1.27', removed: true, replacement: 'storage.k8s.io/v1' },
-  { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta2', release: 'v1.29', removed: true, replacement: 'flowcontrol.apiserver.k8s.io/v1' },
-  { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta3', release: 'v1.32', removed: true, replacement: 'flowcontrol.apiserver.k8s.io/v1' },
-  { apiVersion: 'networking.k8s.io/v1alpha1', kinds: ['ClusterCIDR'], release: 'v1.29', removed: true, replacement: 'nothing: ClusterCIDR was dropped' },
-  // Deprecated, still served in the pinned release.
-  { apiVersion: 'v1', kinds: ['Endpoints'], release: 'v1.33', removed: false, replacement: 'discovery.k8s.io/v1 EndpointSlice', notes: 'an EndpointSlice needs the label kubernetes.io/service-name' },
-  { apiVersion: 'v1', kinds: ['ComponentStatus'], release: 'v1.19', removed: false, replacement: 'the API server\'s /livez and /readyz endpoints' },
-];
+/** The rows of TABLE, checked once when the module loads. */
+function parseTable(text: string): ApiChange[] {
+  const out: ApiChange[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const [when, apiVersion, kinds, replacement, notes] = line.split(' | ');
+    const m = /^(removed|deprecated) (v\d+\.\d+)$/.exec(when ?? '');
+    if (!m || !apiVersion || !kinds || !replacement) throw new Error(`deprecated-apis.ts: bad row: ${line}`);
+    out.push({ apiVersion, ...(kinds === '*' ? {} : { kinds: kinds.split(' ') }), release: m[2]!, removed: m[1] === 'removed', replacement, ...(notes ? { notes } : {}) });
+  }
+  return out;
+}
+
+export const API_CHANGES: readonly ApiChange[] = parseTable(TABLE);
 
 export function findApiChange(apiVersion: string, kind: string): ApiChange | undefined {
   return API_CHANGES.find((c) => c.apiVersion === apiVersion && (!c.kinds || c.kinds.includes(kind)));

@@ -4,6 +4,7 @@
  * `from` names a pod or workload of the example that runs agnhost.
  */
 import type { ExampleSpec } from '../examples/spec.ts';
+import { FROM_HOST } from '../examples/spec-file.ts';
 import type { Finding } from './findings.ts';
 import { get, isObj, type PathSeg } from '../yaml/plain.ts';
 import type { Resource } from '../yaml/manifest-source.ts';
@@ -87,7 +88,7 @@ export interface SpecFinding {
 export function exampleCheckTargets(spec: ExampleSpec, resources: Resource[]): SpecFinding[] {
   const out: SpecFinding[] = [];
   spec.checks.forEach((check, i) => {
-    if (!check.from) return;
+    if (!check.from || check.from === FROM_HOST) return; // the host is no pod of the example
     const m = /^([a-z]+)\/(.+)$/.exec(check.from);
     const [group, kind] = m ? KIND_ALIASES[m[1]!] ?? ['?', m[1]!] : ['v1', 'Pod'];
     const name = m ? m[2]! : check.from;

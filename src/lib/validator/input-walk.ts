@@ -95,7 +95,7 @@ export function walkInputs(paths: string[], readStdin: () => string): WalkedInpu
     }
     if (st.isDirectory()) folderUnits(p, out);
     else if (path.basename(p) === SPEC_FILE) out.push({ exampleDir: path.dirname(p) });
-    else out.push({ name: displayPath(p), files: [{ file: displayPath(path.resolve(p)), text: readText(p) }] });
+    else out.push({ name: displayPath(p), files: [{ file: displayPath(path.resolve(p)), text: lazyText(p) }] });
   }
   return out;
 }

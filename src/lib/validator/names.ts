@@ -17,24 +17,17 @@ const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const IANA_SVC_NAME = /^[-a-z0-9]+$/;
 
+/** A rule of at most `max` characters matching `shape`: the checker says why a string breaks it, or undefined. */
+function boundedPattern(max: number, shape: RegExp, what: string): (s: string) => string | undefined {
+  return (s) => (s.length > max ? `must be at most ${max} characters` : shape.test(s) ? undefined : what);
+}
+
 /** Why `s` is not a DNS-1123 label, or undefined when it is one. */
-export function dns1123Label(s: string): string | undefined {
-  if (s.length > 63) return 'must be at most 63 characters';
-  if (!DNS1123_LABEL.test(s)) return 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit';
-  return undefined;
-}
+export const dns1123Label = boundedPattern(63, DNS1123_LABEL, 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit');
 
-export function dns1123Subdomain(s: string): string | undefined {
-  if (s.length > 253) return 'must be at most 253 characters';
-  if (!DNS1123_SUBDOMAIN.test(s)) return 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit';
-  return undefined;
-}
+export const dns1123Subdomain = boundedPattern(253, DNS1123_SUBDOMAIN, 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
 
-export function dns1035Label(s: string): string | undefined {
-  if (s.length > 63) return 'must be at most 63 characters';
-  if (!DNS1035_LABEL.test(s)) return 'must be a DNS-1035 label: lowercase letters, digits and "-", starting with a letter and ending with a letter or digit';
-  return undefined;
-}
+export const dns1035Label = boundedPattern(63, DNS1035_LABEL, 'must be a DNS-1035 label: lowercase letters, digits and "-", starting with a letter and ending with a letter or digit');
 
 /** RBAC and custom resources: any name usable as a URL path segment. */
 export function pathSegmentName(s: string): string | undefined {
@@ -61,11 +54,7 @@ export function qualifiedName(s: string): string | undefined {
   return undefined;
 }
 
-export function labelValue(s: string): string | undefined {
-  if (s.length > 63) return 'must be at most 63 characters';
-  if (!LABEL_VALUE.test(s)) return 'must be empty or alphanumeric characters, "-", "_" or ".", starting and ending with an alphanumeric character';
-  return undefined;
-}
+export const labelValue = boundedPattern(63, LABEL_VALUE, 'must be empty or alphanumeric characters, "-", "_" or ".", starting and ending with an alphanumeric character');
 
 /** IANA_SVC_NAME: container port names, named targetPorts and probe ports. */
 export function ianaServiceName(s: string): string | undefined {

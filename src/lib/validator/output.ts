@@ -125,3 +125,23 @@ export function toSarif(r: ValidationReport, failure?: string): SarifLog {
     ],
   };
 }
+
+/**
+ * Writes `text` to standard output with plain write calls: process.stdout
+ * would first build a stream (and load Node's stream modules), a cost on
+ * every short run. A full non-blocking pipe (EAGAIN) is waited out; a reader
+ * that went away (EPIPE, `| head`) ends the output quietly.
+ */
+export function writeStdout(text: string): void {
+  const { writeSync } = process.getBuiltinModule('node:fs');
+  const bytes = Buffer.from(text);
+  for (let at = 0; at < bytes.length; ) {
+    try {
+      at += writeSync(1, bytes, at);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') return;
+      if (code !== 'EAGAIN') throw e;
+    }
+  }
+}

@@ -1,8 +1,8 @@
 /**
  * Schema loading: finds the pinned sources in the Go module cache (downloading
  * them with `go mod download` when missing), builds the compact bundle once,
- * and keeps it in `.cache/validator/<key>.json` (gitignored), keyed by the
- * pinned versions. Written atomically (temp file + rename), so parallel test
+ * and keeps it in `.cache/validator/<key>.json` (gitignored, in the form
+ * serializeBundle writes), keyed by the pinned versions. Written atomically (temp file + rename), so parallel test
  * workers never read a half-written file.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -128,9 +128,53 @@ export function ensureSchemaFile(opts: { force?: boolean; log?: (line: string) =
   const started = Date.now();
   log(`generating schemas for Kubernetes ${KUBERNETES_VERSION} and Gateway API ${GATEWAY_API_VERSION} into ${path.relative(process.cwd(), file) || file} (once)`);
   const { bundle, stats } = buildFromSources(log);
-  writeFileAtomic(file, JSON.stringify(bundle));
+  writeFileAtomic(file, serializeBundle(bundle));
   log(`schemas ready: ${stats.kinds} kinds, ${stats.definitions} definitions, ${stats.enums} enums, ${stats.crdVersions} Gateway API CRD versions (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return file;
+}
+
+/**
+ * The stored form: one line of JSON with everything but the definitions'
+ * text, where `defs` maps each name to [byte offset, byte length] in what
+ * follows the line, the definitions' JSON texts back to back. A run parses
+ * the line (a seventh of the file) and cuts out only the definitions its
+ * resources need.
+ */
+export function serializeBundle(bundle: SchemaBundle): string {
+  const index: Record<string, [number, number]> = {};
+  const texts: string[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(bundle.defs)) {
+    const length = Buffer.byteLength(text);
+    index[name] = [offset, length];
+    texts.push(text);
+    offset += length;
+  }
+  return `${JSON.stringify({ ...bundle, defs: index })}\n${texts.join('')}`;
+}
+
+/** The bundle of a stored file; each definition's text is decoded from the file's bytes on first use. */
+export function deserializeBundle(bytes: Buffer): SchemaBundle {
+  const newline = bytes.indexOf(10);
+  const head = JSON.parse(bytes.toString('utf8', 0, newline < 0 ? bytes.length : newline)) as Omit<SchemaBundle, 'defs'> & { defs?: Record<string, [number, number]> };
+  const index = head.defs ?? {};
+  const base = newline + 1;
+  const decoded = new Map<string, string>();
+  const text = (name: string): string | undefined => {
+    const at = Object.hasOwn(index, name) ? index[name] : undefined;
+    if (!at) return undefined;
+    let t = decoded.get(name);
+    if (t === undefined) decoded.set(name, (t = bytes.toString('utf8', base + at[0], base + at[0] + at[1])));
+    return t;
+  };
+  // A read-only record over the index: Object.keys, entries and lookups work as on the built bundle.
+  const defs = new Proxy({} as Record<string, string>, {
+    get: (_, name) => (typeof name === 'string' ? text(name) : undefined),
+    has: (_, name) => typeof name === 'string' && Object.hasOwn(index, name),
+    ownKeys: () => Object.keys(index),
+    getOwnPropertyDescriptor: (_, name) => (typeof name === 'string' && Object.hasOwn(index, name) ? { value: text(name), enumerable: true, configurable: true, writable: false } : undefined),
+  });
+  return { ...head, defs } as SchemaBundle;
 }
 
 let loaded: SchemaBundle | undefined;
@@ -139,7 +183,12 @@ let loaded: SchemaBundle | undefined;
 export function loadSchemaBundle(opts: { log?: (line: string) => void } = {}): SchemaBundle {
   if (loaded) return loaded;
   const file = ensureSchemaFile(opts);
-  const bundle = JSON.parse(readFileSync(file, 'utf8')) as SchemaBundle;
+  let bundle: SchemaBundle;
+  try {
+    bundle = deserializeBundle(readFileSync(file));
+  } catch (e) {
+    throw new SchemaSourceError(`${file} cannot be read (${(e as Error).message}); delete it and run again`);
+  }
   if (bundle.format !== SCHEMA_FORMAT || bundle.kubernetes !== KUBERNETES_VERSION || bundle.gatewayApi !== GATEWAY_API_VERSION) {
     throw new SchemaSourceError(`${file} was generated for other versions; delete it and run again`);
   }

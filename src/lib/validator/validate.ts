@@ -8,11 +8,11 @@
  */
 import type { ExampleSpec } from '../examples/spec.ts';
 import type { Problem, Severity } from '../problems.ts';
-import { crossResourceChecks, NO_ENVIRONMENT, type UnitEnvironment } from './cross-resource.ts';
+import { crossResourceChecks, crossResourceView, NO_ENVIRONMENT, type UnitEnvironment } from './cross-resource.ts';
 import { describeApiChange, findApiChange } from './deprecated-apis.ts';
 import { exampleCheckTargets, exampleResourceChecks } from './example-rules.ts';
 import type { Finding } from './findings.ts';
-import { extractResources, ManifestSource, type Resource } from '../yaml/manifest-source.ts';
+import { type Extracted, extractFromDocument, ManifestSource, type Resource } from '../yaml/manifest-source.ts';
 import { formatPath, get, isObj, type PathSeg } from '../yaml/plain.ts';
 import { metadataNameRule } from './names.ts';
 import { podSecurityViolations, type PodSecurityLevel } from './pod-security.ts';
@@ -26,7 +26,7 @@ import { GATEWAY_API_VERSION, KUBERNETES_VERSION } from './versions.ts';
 export interface UnitFile {
   /** Path for messages (relative to the cwd, or `-` for stdin). */
   file: string;
-  /** The file's text, or a function that reads it when the unit is validated (keeps memory flat on large trees). */
+  /** The file's text, or a function that reads it when the unit is validated and again when a problem in it is located after it was read (keeps memory flat on large trees). */
   text: string | (() => string);
 }
 
@@ -109,59 +109,75 @@ export class ManifestValidator {
     }
   }
 
+  /**
+   * Validates one unit. Each file is read one document at a time: the rules
+   * on one object run as soon as it is read, and what the rules across
+   * objects need is all that is kept of it (crossResourceView), so memory
+   * follows the unit's summaries, not its parsed trees.
+   */
   validateUnit(unit: ValidationUnit): UnitReport {
     const problems: Problem[] = [...(unit.problems ?? [])];
-    const located: Array<{ res: Resource; finding: Finding }> = [];
-    const resources: Resource[] = [];
-    for (const f of unit.files) {
-      const source = new ManifestSource(f.file, typeof f.text === 'string' ? f.text : f.text());
-      problems.push(...source.problems);
-      const { resources: rs, notObjects } = extractResources(source);
-      for (const n of notObjects) {
-        problems.push({ file: f.file, ...source.locate(n.doc, n.path), rule: 'manifest-not-object', severity: 'error', message: n.message, hint: 'each YAML document must be a mapping with apiVersion, kind and metadata' });
-      }
-      if (rs.length === 0 && notObjects.length === 0 && !source.problems.some((p) => p.severity === 'error')) {
-        problems.push({ file: f.file, line: 1, column: 1, rule: 'manifest-empty', severity: 'error', message: 'the file holds no Kubernetes object', hint: 'add the object or remove the file' });
-      }
-      resources.push(...rs);
-    }
-    const valid: Resource[] = [];
-    for (const res of resources) {
-      const findings = this.resourceFindings(res);
-      for (const finding of findings) located.push({ res, finding });
-      if (res.apiVersion && res.kind) valid.push(res);
-    }
-    const env = unit.example ? exampleEnvironment(unit.example.spec) : NO_ENVIRONMENT;
-    located.push(...crossResourceChecks(valid, env));
-    located.push(...this.podSecurity(valid, unit.example?.spec));
-    if (unit.example) {
-      located.push(...exampleResourceChecks(valid, new Set((unit.example.spec.namespaces ?? []).map((n) => n.name))));
-      let specSource: ManifestSource | undefined;
-      for (const { path, finding } of exampleCheckTargets(unit.example.spec, valid)) {
-        specSource ??= new ManifestSource(unit.example.specFile, unit.example.specText());
-        const r = rule(finding.rule);
-        problems.push({ file: unit.example.specFile, ...specSource.locate(0, path), rule: finding.rule, severity: finding.severity ?? r.severity, message: finding.message, ...(finding.hint ? { hint: finding.hint } : {}) });
-      }
-    }
-    // Silencing (annotation problems are findings too), then locating.
-    const silences = new Map<Resource, ReadonlySet<string>>();
-    for (const res of resources) {
-      const s = silencesOf(res);
-      silences.set(res, new Set(s.rules.keys()));
-      for (const finding of s.findings) located.push({ res, finding });
-    }
+    const spec = unit.example?.spec;
     // An example is complete by definition; anything else only when the user says so.
     const closed = !!unit.example || !!this.options.closedWorld;
-    for (const { res, finding } of located) {
+    /** The unit's objects with apiVersion and kind, for the rules across objects; an example's whole, since its checks read them. */
+    const kept: Resource[] = [];
+    /** The rules each object's annotations silence. */
+    const silences = new Map<Resource, ReadonlySet<string>>();
+    const emit = (res: Resource, silenced: ReadonlySet<string> | undefined, finding: Finding) => {
       const r = rule(finding.rule);
-      if (r.silenceable && silences.get(res)?.has(finding.rule)) continue;
+      if (r.silenceable && silenced?.has(finding.rule)) return;
       const pos = res.source.locate(res.doc, [...res.base, ...finding.path], finding.at);
       const open = finding.closedWorld && !closed;
       const p: Problem = { file: res.source.file, ...pos, rule: finding.rule, severity: open ? 'warning' : (finding.severity ?? r.severity), message: finding.message };
       if (finding.hint || open) p.hint = [finding.hint, open ? OPEN_WORLD_HINT : undefined].filter(Boolean).join('; ');
       problems.push(p);
+    };
+    let resourceCount = 0;
+    for (const f of unit.files) {
+      const source = typeof f.text === 'string' ? new ManifestSource(f.file, f.text) : new ManifestSource(f.file, f.text(), f.text);
+      const found: Extracted = { resources: [], notObjects: [] };
+      let objects = 0;
+      source.forEachDocument((value, doc) => {
+        found.resources.length = 0;
+        found.notObjects.length = 0;
+        extractFromDocument(source, value, doc, found);
+        for (const n of found.notObjects) {
+          problems.push({ file: f.file, ...source.locate(n.doc, n.path), rule: 'manifest-not-object', severity: 'error', message: n.message, hint: 'each YAML document must be a mapping with apiVersion, kind and metadata' });
+        }
+        objects += found.resources.length + found.notObjects.length;
+        for (const res of found.resources) {
+          // Silencing (annotation problems are findings too), then locating.
+          const s = silencesOf(res);
+          const silenced = new Set(s.rules.keys());
+          const findings = [...this.resourceFindings(res), ...s.findings];
+          if (res.apiVersion && res.kind) findings.push(...this.podSecurity(res, spec));
+          for (const finding of findings) emit(res, silenced, finding);
+          if (!res.apiVersion || !res.kind) continue;
+          const view = unit.example ? res : crossResourceView(res);
+          kept.push(view);
+          silences.set(view, silenced);
+        }
+        resourceCount += found.resources.length;
+      });
+      problems.push(...source.problems);
+      if (objects === 0 && !source.problems.some((p) => p.severity === 'error')) {
+        problems.push({ file: f.file, line: 1, column: 1, rule: 'manifest-empty', severity: 'error', message: 'the file holds no Kubernetes object', hint: 'add the object or remove the file' });
+      }
+      source.release();
     }
-    return { problems: sortProblems(dedupe(problems), unit.files.map((f) => f.file)), files: unit.files.length, resources: resources.length };
+    const env = unit.example ? exampleEnvironment(unit.example.spec) : NO_ENVIRONMENT;
+    for (const { res, finding } of crossResourceChecks(kept, env)) emit(res, silences.get(res), finding);
+    if (unit.example) {
+      for (const { res, finding } of exampleResourceChecks(kept, new Set((unit.example.spec.namespaces ?? []).map((n) => n.name)))) emit(res, silences.get(res), finding);
+      let specSource: ManifestSource | undefined;
+      for (const { path, finding } of exampleCheckTargets(unit.example.spec, kept)) {
+        specSource ??= new ManifestSource(unit.example.specFile, unit.example.specText());
+        const r = rule(finding.rule);
+        problems.push({ file: unit.example.specFile, ...specSource.locate(0, path), rule: finding.rule, severity: finding.severity ?? r.severity, message: finding.message, ...(finding.hint ? { hint: finding.hint } : {}) });
+      }
+    }
+    return { problems: sortProblems(dedupe(problems), unit.files.map((f) => f.file)), files: unit.files.length, resources: resourceCount };
   }
 
   /** Identity, apiVersion, name and schema findings of one resource. */
@@ -264,20 +280,19 @@ export class ManifestValidator {
     return [warning, ...wider.filter((f) => standardKeys.has(key(f)) || under(f))];
   }
 
-  private podSecurity(resources: Resource[], spec: ExampleSpec | undefined): Array<{ res: Resource; finding: Finding }> {
-    const out: Array<{ res: Resource; finding: Finding }> = [];
+  /** Pod Security findings of one object's pod template, at the example's level (restricted, as warnings, outside examples). */
+  private podSecurity(res: Resource, spec: ExampleSpec | undefined): Finding[] {
     const level: PodSecurityLevel = spec ? spec.podSecurity : 'restricted';
-    if (level === 'privileged') return out;
+    if (level === 'privileged') return [];
+    const t = podTemplateOf(res);
+    if (!t) return [];
     const severity: Severity = spec ? 'error' : 'warning';
     const ruleId = level === 'baseline' ? 'pod-security-baseline' : 'pod-security-restricted';
-    for (const res of resources) {
-      const t = podTemplateOf(res);
-      if (!t) continue;
-      for (const v of podSecurityViolations(t)) {
-        if (level === 'baseline' && v.level !== 'baseline') continue;
-        const where = spec ? `the example's namespace enforces "${level}"` : `Pod Security "${level}"`;
-        out.push({ res, finding: { rule: ruleId, severity, message: `${v.message} (${where})`, hint: v.hint, path: v.path } });
-      }
+    const where = spec ? `the example's namespace enforces "${level}"` : `Pod Security "${level}"`;
+    const out: Finding[] = [];
+    for (const v of podSecurityViolations(t)) {
+      if (level === 'baseline' && v.level !== 'baseline') continue;
+      out.push({ rule: ruleId, severity, message: `${v.message} (${where})`, hint: v.hint, path: v.path });
     }
     return out;
   }

@@ -21,8 +21,8 @@ export const GATEWAY_API_VERSION = PINS.GATEWAY_API_VERSION;
 /** Go module holding the Gateway API CRDs (`config/crd/standard/*.yaml`, `config/crd/experimental/*.yaml`). */
 export const GATEWAY_API_MODULE = 'sigs.k8s.io/gateway-api';
 
-/** Version of the compact schema format; bump when schema-build.ts changes its output. */
-export const SCHEMA_FORMAT = 7;
+/** Version of the compact schema format; bump when schema-build.ts changes its output or schema-cache.ts its stored form. */
+export const SCHEMA_FORMAT = 8;
 
 /** File name of the generated compact schema, keyed by everything it depends on. */
 export function schemaCacheName(): string {

@@ -419,24 +419,16 @@ class FastReader {
     return out + '\n' + '\n'.repeat(trailingEmpty);
   }
 
+  /** A single-quoted scalar on one line: '' stands for a quote. */
   private parseSingle(q: { p: number }): string {
     const s = this.s;
-    let i = q.p + 1;
-    let out = '';
-    let start = i;
-    for (;;) {
-      const j = s.indexOf("'", i);
-      if (j < 0 || j >= this.le) bail();
-      if (s.charCodeAt(j + 1) === 39) {
-        out += s.slice(start, j + 1);
-        i = j + 2;
-        start = i;
-        continue;
-      }
-      out += s.slice(start, j);
-      q.p = j + 1;
-      return out;
-    }
+    let close = s.indexOf("'", q.p + 1);
+    // Skip each '' pair: the closing quote is the first one not followed by another.
+    while (close >= 0 && close < this.le && s.charCodeAt(close + 1) === 39) close = s.indexOf("'", close + 2);
+    if (close < 0 || close >= this.le) bail();
+    const body = s.slice(q.p + 1, close);
+    q.p = close + 1;
+    return body.includes("''") ? body.replaceAll("''", "'") : body;
   }
 
   private parseDouble(q: { p: number }): string {

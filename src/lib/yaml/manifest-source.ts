@@ -85,80 +85,139 @@ export function splitKubeDocuments(text: string, file: string): { chunks: Chunk[
 }
 
 export class ManifestSource {
-  /** One entry per YAML document; undefined for a document with YAML errors. */
-  readonly docs: unknown[];
-  /** YAML problems (errors and warnings), located. */
-  readonly problems: Problem[];
   private readonly chunks: Chunk[];
-  /** For each entry of `docs`: its chunk, its index among the chunk's documents, and whether the fast reader read it. */
+  /** YAML problems found so far (all of them once every document was read). */
+  private readonly found: Problem[];
+  /** For each document read: its chunk, its index among the chunk's documents, and whether the fast reader read it. */
   private readonly where: Array<{ chunk: number; sub: number; fast: boolean }> = [];
+  /** Every document's value, once `docs` has read them. */
+  private kept?: unknown[];
+  /** True once forEachDocument has read the file. */
+  private read = false;
   /** The one chunk parsed with positions, kept for the next lookup (problems come in file order). */
   private positioned?: { chunk: number; docs: Document.Parsed[]; lc: LineCounter };
   /** The same for a chunk the fast reader reads: its position table and where its lines start. */
   private fastPositioned?: { chunk: number; docs: unknown[]; table: PositionTable; lineStarts: number[] };
 
+  /** The file's text while it is held (see release). */
+  private body?: string;
+
+  /**
+   * `reread` gives the text again (the file read anew): with it, release()
+   * drops the text too, and a later lookup reads the file again.
+   */
   constructor(
     readonly file: string,
-    readonly text: string,
+    text: string,
+    private readonly reread?: () => string,
   ) {
+    this.body = text;
     const split = splitKubeDocuments(text, file);
     this.chunks = split.chunks;
-    const problems: Problem[] = split.problems;
-    const nonFiniteBefore = nonFiniteScalarsSeen();
-    let docs: unknown[] = [];
+    this.found = split.problems;
+  }
+
+  /** One entry per YAML document; undefined for a document with YAML errors. Reads and keeps them all on first use. */
+  get docs(): unknown[] {
+    if (!this.kept) {
+      const all: unknown[] = [];
+      this.forEachDocument((value) => all.push(value));
+      this.kept = all;
+    }
+    return this.kept;
+  }
+
+  /** YAML problems (errors and warnings), located. */
+  get problems(): Problem[] {
+    if (!this.read) void this.docs;
+    return this.found;
+  }
+
+  /**
+   * Reads the documents in order and hands each to `each`, keeping none: a
+   * caller that keeps only what it needs has one chunk's values in memory at
+   * a time, however large the file. Once per source (`docs` uses it too).
+   */
+  forEachDocument(each: (value: unknown, doc: number) => void): void {
+    if (this.read) throw new Error(`internal: the documents of ${this.file} were read already`);
+    this.read = true;
     this.chunks.forEach((c, ci) => {
-      const chunkText = text.slice(c.start, c.end);
-      const directive = /^%/m.exec(chunkText);
-      if (directive) {
-        // kubectl splits at --- first, so a directive is always read without its document, and rejected.
-        problems.push({ file, line: c.firstLine + countLines(chunkText, directive.index), column: 1, rule: 'yaml-parse', severity: 'error', message: 'a YAML directive (%YAML, %TAG): kubectl splits the stream at --- before parsing, reads the directive without a document and rejects it', hint: 'remove the directive line' });
-        return;
-      }
-      const ended = /^\.\.\.[ \t]*(?:#.*)?\r?\n(?=[\s\S]*^[^\s#])/m.exec(chunkText);
-      if (ended) {
-        // go-yaml reads one document per chunk: what follows "..." before the next --- is ignored by kubectl.
-        problems.push({ file, line: c.firstLine + countLines(chunkText, ended.index), column: 1, rule: 'yaml-parse', severity: 'warning', message: 'content after a "..." document end marker is ignored by kubectl until the next ---', hint: 'replace ... with ---, or remove it' });
-      }
-      let fast: unknown[] | undefined;
-      try {
-        fast = fastParseDocuments(chunkText);
-      } catch {
-        // The fast reader declines by returning undefined; anything it throws (a stack overflow on absurd nesting) declines too.
-        fast = undefined;
-      }
-      if (fast) {
-        fast.slice(0, 1).forEach((d, sub) => {
-          this.where.push({ chunk: ci, sub, fast: true });
-          docs.push(d);
+      const first = this.where.length;
+      const nonFiniteBefore = nonFiniteScalarsSeen();
+      const values = this.readChunk(c, ci);
+      // kubectl turns each document into JSON, which has no .inf or .nan: it rejects the document.
+      if (nonFiniteScalarsSeen() !== nonFiniteBefore) {
+        values.forEach((value, i) => {
+          const bad = nonFinitePath(value, []);
+          if (!bad) return;
+          this.found.push({ file: this.file, ...this.locate(first + i, bad), rule: 'yaml-parse', severity: 'error', message: `${formatPath(bad) || 'the document'} is .inf or .nan, which kubectl cannot convert to JSON (json: unsupported value)`, hint: 'quote it if a string is meant, or use a finite number' });
+          values[i] = undefined;
         });
-        return;
       }
-      const parsed = parseYamlWithPositions(chunkText, file);
-      this.positioned = { chunk: ci, docs: parsed.docs, lc: parsed.lineCounter };
-      let syntaxErrors = 0;
-      for (const p of parsed.problems) {
-        // After the first syntax error of a document the parser's further errors are mostly its consequences.
-        if (p.rule === 'yaml-parse' && p.severity === 'error' && syntaxErrors++ > 0) continue;
-        const shifted = { ...p, line: p.line + c.firstLine - 1 };
-        problems.push(p.rule === 'yaml-duplicate-key' ? { ...shifted, message: duplicateKeyMessage(text, shifted) } : shifted);
-      }
-      parsed.docs.slice(0, 1).forEach((d, sub) => {
-        const doc = docs.length;
-        this.where.push({ chunk: ci, sub, fast: false });
-        docs.push(d.errors.length ? undefined : this.plainValue(d, doc, problems));
-      });
+      values.forEach((value, i) => each(value, first + i));
     });
-    // kubectl turns each document into JSON, which has no .inf or .nan: it rejects the document.
-    if (nonFiniteScalarsSeen() !== nonFiniteBefore) {
-      docs = docs.map((value, i) => {
-        const bad = nonFinitePath(value, []);
-        if (!bad) return value;
-        problems.push({ file, ...this.locate(i, bad), rule: 'yaml-parse', severity: 'error', message: `${formatPath(bad) || 'the document'} is .inf or .nan, which kubectl cannot convert to JSON (json: unsupported value)`, hint: 'quote it if a string is meant, or use a finite number' });
-        return undefined;
+  }
+
+  /** The file's text. */
+  get text(): string {
+    return (this.body ??= this.reread!());
+  }
+
+  /**
+   * Drops what this source holds for the next lookup (the position tables,
+   * and the text when it can be read again): a file whose documents are
+   * done need not hold them while the others are read. A later locate()
+   * reads them again.
+   */
+  release(): void {
+    this.positioned = undefined;
+    this.fastPositioned = undefined;
+    if (this.reread) this.body = undefined;
+  }
+
+  /** The documents of one chunk (at most one: kubectl reads one per chunk), recording where each came from. */
+  private readChunk(c: Chunk, ci: number): unknown[] {
+    const { file, text } = this;
+    const problems = this.found;
+    const chunkText = text.slice(c.start, c.end);
+    const directive = /^%/m.exec(chunkText);
+    if (directive) {
+      // kubectl splits at --- first, so a directive is always read without its document, and rejected.
+      problems.push({ file, line: c.firstLine + countLines(chunkText, directive.index), column: 1, rule: 'yaml-parse', severity: 'error', message: 'a YAML directive (%YAML, %TAG): kubectl splits the stream at --- before parsing, reads the directive without a document and rejects it', hint: 'remove the directive line' });
+      return [];
+    }
+    const ended = /^\.\.\.[ \t]*(?:#.*)?\r?\n(?=[\s\S]*^[^\s#])/m.exec(chunkText);
+    if (ended) {
+      // go-yaml reads one document per chunk: what follows "..." before the next --- is ignored by kubectl.
+      problems.push({ file, line: c.firstLine + countLines(chunkText, ended.index), column: 1, rule: 'yaml-parse', severity: 'warning', message: 'content after a "..." document end marker is ignored by kubectl until the next ---', hint: 'replace ... with ---, or remove it' });
+    }
+    let fast: unknown[] | undefined;
+    try {
+      fast = fastParseDocuments(chunkText);
+    } catch {
+      // The fast reader declines by returning undefined; anything it throws (a stack overflow on absurd nesting) declines too.
+      fast = undefined;
+    }
+    if (fast) {
+      return fast.slice(0, 1).map((d, sub) => {
+        this.where.push({ chunk: ci, sub, fast: true });
+        return d;
       });
     }
-    this.docs = docs;
-    this.problems = problems;
+    const parsed = parseYamlWithPositions(chunkText, file);
+    this.positioned = { chunk: ci, docs: parsed.docs, lc: parsed.lineCounter };
+    let syntaxErrors = 0;
+    for (const p of parsed.problems) {
+      // After the first syntax error of a document the parser's further errors are mostly its consequences.
+      if (p.rule === 'yaml-parse' && p.severity === 'error' && syntaxErrors++ > 0) continue;
+      const shifted = { ...p, line: p.line + c.firstLine - 1 };
+      problems.push(p.rule === 'yaml-duplicate-key' ? { ...shifted, message: duplicateKeyMessage(text, shifted) } : shifted);
+    }
+    return parsed.docs.slice(0, 1).map((d, sub) => {
+      const doc = this.where.length;
+      this.where.push({ chunk: ci, sub, fast: false });
+      return d.errors.length ? undefined : this.plainValue(d, doc, problems);
+    });
   }
 
   /**
@@ -274,6 +333,7 @@ export class ManifestSource {
 
   /** Where a document's content starts. */
   docStart(doc: number): Position {
+    if (!this.read) void this.docs;
     const { isNode } = yamlPackage();
     const d = this.yamlDoc(doc);
     const n = d?.contents;
@@ -289,6 +349,8 @@ export class ManifestSource {
    * not exist (a missing field points at the map that should hold it).
    */
   locate(doc: number, path: readonly PathSeg[], at: 'key' | 'value' = 'value'): Position {
+    // A source nobody has read yet (example.yaml, located on demand) is read first: positions need its documents' places.
+    if (!this.read) void this.docs;
     const fast = this.fastLocate(doc, path, at);
     if (fast) return fast;
     const { isMap, isNode, isPair, isSeq } = yamlPackage();
@@ -378,24 +440,26 @@ export interface Extracted {
 
 /** The Kubernetes objects of a file; `kind: List` documents contribute their items. */
 export function extractResources(source: ManifestSource): Extracted {
-  const resources: Resource[] = [];
-  const notObjects: Extracted['notObjects'] = [];
-  source.docs.forEach((value, doc) => {
-    if (value === null || value === undefined) return;
-    if (!isObj(value)) {
-      notObjects.push({ doc, path: [], message: `the YAML document is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not a Kubernetes object` });
-      return;
-    }
-    if (typeof value.kind === 'string' && value.kind.endsWith('List') && value.apiVersion === 'v1' && Array.isArray(value.items)) {
-      value.items.forEach((item, i) => {
-        if (!isObj(item)) notObjects.push({ doc, path: ['items', i], message: 'a List item is not a Kubernetes object' });
-        else resources.push(makeResource(source, doc, ['items', i], item));
-      });
-      return;
-    }
-    resources.push(makeResource(source, doc, [], value));
-  });
-  return { resources, notObjects };
+  const out: Extracted = { resources: [], notObjects: [] };
+  source.docs.forEach((value, doc) => extractFromDocument(source, value, doc, out));
+  return out;
+}
+
+/** Adds the Kubernetes objects of one document (a `kind: List` contributes its items) to `out`. */
+export function extractFromDocument(source: ManifestSource, value: unknown, doc: number, out: Extracted): void {
+  if (value === null || value === undefined) return;
+  if (!isObj(value)) {
+    out.notObjects.push({ doc, path: [], message: `the YAML document is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not a Kubernetes object` });
+    return;
+  }
+  if (typeof value.kind === 'string' && value.kind.endsWith('List') && value.apiVersion === 'v1' && Array.isArray(value.items)) {
+    value.items.forEach((item, i) => {
+      if (!isObj(item)) out.notObjects.push({ doc, path: ['items', i], message: 'a List item is not a Kubernetes object' });
+      else out.resources.push(makeResource(source, doc, ['items', i], item));
+    });
+    return;
+  }
+  out.resources.push(makeResource(source, doc, [], value));
 }
 
 function makeResource(source: ManifestSource, doc: number, base: PathSeg[], obj: Record<string, unknown>): Resource {
