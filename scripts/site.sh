@@ -5,12 +5,9 @@
 # Brings Node >= 22.12 when the machine's is older, installs npm dependencies
 # when package-lock.json changed, and never leaves a half-built dist/ behind.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
 # shellcheck source=lib/node-env.sh
-source scripts/lib/node-env.sh
-ensure_node "$root"
-ensure_deps "$root"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/node-env.sh"
+enter_project
 port="${PORT:-4321}"
 if [ "${1:-}" = "--dev" ]; then
   exec npx astro dev --host 127.0.0.1 --port "$port"

@@ -3,12 +3,9 @@
 # browser and accessibility tests). Extra arguments go to vitest, e.g.
 #   bash scripts/test.sh --project unit
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
 # shellcheck source=lib/node-env.sh
-source scripts/lib/node-env.sh
-ensure_node "$root"
-ensure_deps "$root"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/node-env.sh"
+enter_project
 
 # The browser tests drive Debian's Chromium (a test tool's own browser download
 # is not possible on these machines).

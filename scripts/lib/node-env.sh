@@ -64,3 +64,13 @@ ensure_deps() {
   (cd "$root" && npm install --no-save --no-audit --no-fund --loglevel=error) || return 1
   echo "$want" > "$stamp"
 }
+
+# The quick start's shared set-up (scripts/site.sh, scripts/test.sh): cd to the
+# project root (the folder above the calling script's), set `root` to it, and
+# make Node and the npm dependencies ready.
+enter_project() {
+  root="$(cd "$(dirname "${BASH_SOURCE[1]}")/.." && pwd)"
+  cd "$root"
+  ensure_node "$root"
+  ensure_deps "$root"
+}

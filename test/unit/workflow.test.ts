@@ -99,7 +99,9 @@ describe.each(all.map((w) => [w.where, w] as const))('%s', (where, w) => {
       expect(all[install]!.run).toContain('source scripts/lib/node-env.sh');
       expect(install, `${where}: job ${name}`).toBeLessThan(firstNpm);
     }
-    expect(read('scripts/test.sh')).toMatch(/ensure_deps "\$root"/);
+    // scripts/test.sh installs through the quick start's shared set-up
+    expect(read('scripts/test.sh')).toMatch(/^enter_project$/m);
+    expect(read('scripts/lib/node-env.sh').split('enter_project() {')[1]?.split('\n}\n')[0]).toContain('ensure_deps "$root"');
   });
 
   it('only runs npm scripts and vitest projects this checkout has', () => {
