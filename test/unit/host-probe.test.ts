@@ -8,7 +8,8 @@ import { describe, expect, test } from 'vitest';
 import { renderCheck } from '../../src/lib/checks/commands.ts';
 import { check, type Check } from '../../src/lib/examples/spec.ts';
 import { evaluate } from '../../src/lib/runner/evaluate.ts';
-import { hostAddressToward, inRanges, parseIPv4, parsePoolEntry, runHostCheck } from '../../src/lib/runner/host-probe.ts';
+import { parseIPv4 } from '../../src/lib/netpol/cidr.ts';
+import { hostAddressToward, inRanges, parsePoolEntry, runHostCheck } from '../../src/lib/runner/host-probe.ts';
 import type { RunResult } from '../../src/lib/runner/kubectl.ts';
 import { err, FakeCluster, ok } from '../support/fake-kubectl.ts';
 

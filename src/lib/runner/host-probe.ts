@@ -13,52 +13,34 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import { curlArgv, lbIpCommand } from '../checks/commands.ts';
 import { LB_IP_REF, type Check } from '../examples/spec.ts';
+import { parseCidr, parseIPv4, type Interval } from '../netpol/cidr.ts';
 import type { Kubectl, RunResult } from './kubectl.ts';
 
 /** Namespace and kind of the pools the host may probe into (MetalLB, as cluster:up installs it). */
 const POOLS = ['get', 'ipaddresspools.metallb.io', '-n', 'metallb-system', '-o', 'jsonpath={.items[*].spec.addresses[*]}'];
-
-/** An inclusive range of IPv4 addresses, as 32-bit numbers. */
-export interface AddressRange {
-  first: number;
-  last: number;
-}
-
-/** A dotted-quad IPv4 address as a number, or undefined when it is not one. */
-export function parseIPv4(s: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s.trim());
-  if (!m) return undefined;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return undefined;
-  return parts.reduce((n, p) => n * 256 + p, 0);
-}
 
 /**
  * One IPAddressPool `addresses` entry as a range: a CIDR (`192.0.2.0/28`) or
  * `first-last`. IPv6 entries (and anything else) give undefined: the host
  * probes IPv4 only.
  */
-export function parsePoolEntry(entry: string): AddressRange | undefined {
-  const cidr = /^([^/]+)\/(\d{1,2})$/.exec(entry.trim());
-  if (cidr) {
-    const base = parseIPv4(cidr[1]!);
-    const bits = Number(cidr[2]);
-    if (base === undefined || bits > 32) return undefined;
-    const size = 2 ** (32 - bits);
-    const first = base - (base % size);
-    return { first, last: first + size - 1 };
+export function parsePoolEntry(entry: string): Interval | undefined {
+  const e = entry.trim();
+  if (e.includes('/')) {
+    const c = parseCidr(e);
+    return 'range' in c ? c.range : undefined;
   }
-  const [a, b, ...rest] = entry.split('-');
+  const [a, b, ...rest] = e.split('-');
   if (rest.length || a === undefined || b === undefined) return undefined;
-  const first = parseIPv4(a);
-  const last = parseIPv4(b);
-  return first !== undefined && last !== undefined && first <= last ? { first, last } : undefined;
+  const lo = parseIPv4(a);
+  const hi = parseIPv4(b);
+  return lo !== undefined && hi !== undefined && lo <= hi ? { lo, hi } : undefined;
 }
 
 /** True when `ip` is a dotted-quad IPv4 address inside one of `ranges`. */
-export function inRanges(ip: string, ranges: readonly AddressRange[]): boolean {
-  const n = parseIPv4(ip);
-  return n !== undefined && ranges.some((r) => n >= r.first && n <= r.last);
+export function inRanges(ip: string, ranges: readonly Interval[]): boolean {
+  const n = parseIPv4(ip.trim());
+  return n !== undefined && ranges.some((r) => n >= r.lo && n <= r.hi);
 }
 
 /**
@@ -68,13 +50,12 @@ export function inRanges(ip: string, ranges: readonly AddressRange[]): boolean {
  * interface's subnet holds it.
  */
 export function hostAddressToward(ip: string, interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>): string | undefined {
-  const target = parseIPv4(ip);
-  if (target === undefined) return undefined;
+  if (parseIPv4(ip.trim()) === undefined) return undefined;
   for (const infos of Object.values(interfaces)) {
     for (const i of infos ?? []) {
       if (i.family !== 'IPv4' || i.internal || !i.cidr) continue;
       const range = parsePoolEntry(i.cidr);
-      if (range && target >= range.first && target <= range.last) return i.address;
+      if (range && inRanges(ip, [range])) return i.address;
     }
   }
   return undefined;
